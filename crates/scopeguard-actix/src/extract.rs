@@ -1,0 +1,187 @@
+//! The extractors: [`Scoped`], [`Principal`] and [`MaybePrincipal`].
+
+use std::fmt;
+use std::future::{Ready, ready};
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use scopeguard_core::NamedRequirement;
+use scopeguard_core::authorize::{Denial, authenticated, authorize_request};
+use scopeguard_core::claims::{Claims, FromPrincipal};
+use scopeguard_core::renderer::DenialRenderer;
+
+use crate::AuthRejection;
+use crate::path_params::MatchInfo;
+
+/// The principal and its typed claims, or the denial to answer.
+fn principal_and_claims<C: FromPrincipal>(
+    request: &HttpRequest,
+    requirement: Option<&scopeguard_core::Requirement>,
+) -> Result<(scopeguard_core::Principal, C), AuthRejection> {
+    let extensions = request.extensions();
+    let renderer = extensions.get::<DenialRenderer>();
+    let principal = extensions.get::<scopeguard_core::Principal>();
+    if let Some(requirement) = requirement {
+        authorize_request(renderer, principal, requirement, &MatchInfo(request.match_info()))?;
+    }
+    let principal = authenticated(renderer, principal)?.clone();
+    let claims = C::from_principal(&principal)
+        .map_err(|error| Denial::new(error, renderer.cloned().unwrap_or_default()))?;
+    Ok((principal, claims))
+}
+
+/// Extracts the caller after checking the requirement `R`, with typed claims
+/// `C` (the standard [`Claims`] by default).
+///
+/// `R` names a requirement declared with [`scope!`](crate::scope!). Put
+/// `Scoped<R>` first among the handler's extractors.
+///
+/// ```
+/// use actix_web::web;
+/// use scopeguard_actix::{Scoped, scope};
+///
+/// scope!(pub PriceWrite = "inventory:price.write");
+///
+/// async fn set_price(scoped: Scoped<PriceWrite>, price: web::Json<u64>) -> String {
+///     format!("{} set the price to {}", scoped.claims.sub().unwrap_or("someone"), price.into_inner())
+/// }
+/// ```
+pub struct Scoped<R, C = Claims> {
+    /// The caller's claims.
+    pub claims: C,
+    principal: scopeguard_core::Principal,
+    requirement: PhantomData<fn() -> R>,
+}
+
+impl<R, C> Scoped<R, C> {
+    /// The validated token's principal.
+    pub fn principal(&self) -> &scopeguard_core::Principal {
+        &self.principal
+    }
+
+    /// The claims, taken out.
+    pub fn into_claims(self) -> C {
+        self.claims
+    }
+}
+
+impl<R, C: fmt::Debug> fmt::Debug for Scoped<R, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scoped")
+            .field("requirement", &std::any::type_name::<R>())
+            .field("claims", &self.claims)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: NamedRequirement, C: FromPrincipal> FromRequest for Scoped<R, C> {
+    type Error = AuthRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(
+            principal_and_claims(request, Some(R::requirement())).map(|(principal, claims)| Self {
+                claims,
+                principal,
+                requirement: PhantomData,
+            }),
+        )
+    }
+}
+
+/// The authenticated caller, with typed claims `C` (the standard [`Claims`]
+/// by default). Derefs to the token's [`scopeguard_core::Principal`].
+///
+/// Without a token the request is answered 401. For optional
+/// authentication use [`MaybePrincipal`], not `Option<Principal>`: actix's
+/// `Option` extractor turns *every* error into `None`, a missing
+/// authentication middleware and claims that do not fit `C` included.
+///
+/// ```
+/// use scopeguard_actix::Principal;
+///
+/// async fn me(principal: Principal) -> String {
+///     principal.sub().unwrap_or("anonymous").to_owned()
+/// }
+/// ```
+pub struct Principal<C = Claims> {
+    /// The caller's claims.
+    pub claims: C,
+    principal: scopeguard_core::Principal,
+}
+
+impl<C> Principal<C> {
+    /// The claims, taken out.
+    pub fn into_claims(self) -> C {
+        self.claims
+    }
+}
+
+impl<C> Deref for Principal<C> {
+    type Target = scopeguard_core::Principal;
+
+    fn deref(&self) -> &scopeguard_core::Principal {
+        &self.principal
+    }
+}
+
+impl<C: fmt::Debug> fmt::Debug for Principal<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Principal")
+            .field("claims", &self.claims)
+            .field("principal", &self.principal)
+            .finish()
+    }
+}
+
+impl<C: FromPrincipal> FromRequest for Principal<C> {
+    type Error = AuthRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(principal_and_claims(request, None).map(|(principal, claims)| Self { claims, principal }))
+    }
+}
+
+/// The caller if the request carried a valid token, `None` if it carried
+/// none: optional authentication that still fails closed.
+///
+/// Unlike `Option<Principal>` (whose actix implementation swallows every
+/// error), a missing authentication middleware is still a 500 and claims
+/// that do not fit `C` are still a 401. An invalid token never reaches the
+/// handler: the authentication middleware has answered it already.
+///
+/// ```
+/// use scopeguard_actix::MaybePrincipal;
+///
+/// async fn greeting(MaybePrincipal(caller): MaybePrincipal) -> String {
+///     match caller {
+///         Some(principal) => format!("hello {}", principal.sub().unwrap_or("client")),
+///         None => "hello stranger".to_owned(),
+///     }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct MaybePrincipal<C = Claims>(pub Option<Principal<C>>);
+
+impl<C: FromPrincipal> FromRequest for MaybePrincipal<C> {
+    type Error = AuthRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let anonymous = {
+            let extensions = request.extensions();
+            extensions.get::<DenialRenderer>().is_some()
+                && extensions.get::<scopeguard_core::Principal>().is_none()
+        };
+        if anonymous {
+            return ready(Ok(Self(None)));
+        }
+        ready(
+            principal_and_claims(request, None)
+                .map(|(principal, claims)| Self(Some(Principal { claims, principal }))),
+        )
+    }
+}

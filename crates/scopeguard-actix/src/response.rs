@@ -1,0 +1,68 @@
+//! Turning core's rendered answers into actix responses.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use scopeguard_core::authorize::Denial;
+use scopeguard_core::{AuthError, ErrorResponse};
+
+/// Copies a rendered answer into an actix response, header for header.
+pub(crate) fn http_response(rendered: ErrorResponse) -> HttpResponse {
+    let status =
+        StatusCode::from_u16(rendered.status().as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = HttpResponse::build(status);
+    for (name, value) in rendered.headers() {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_str().as_bytes()),
+            HeaderValue::from_bytes(value.as_bytes()),
+        ) {
+            response.insert_header((name, value));
+        }
+    }
+    response.body(rendered.into_body())
+}
+
+/// The error of the extractors: the SPEC §4 answer, rendered with the realm
+/// and body of the [`AuthMiddleware`](crate::AuthMiddleware) in front.
+///
+/// To replace the body for every denial, give the middleware an error body
+/// ([`AuthMiddleware::error_body`](crate::AuthMiddleware::error_body)); the
+/// status and the challenge stay.
+#[derive(Debug, Clone)]
+pub struct AuthRejection(Denial);
+
+impl AuthRejection {
+    /// Why the request was denied.
+    pub fn error(&self) -> &AuthError {
+        self.0.error()
+    }
+
+    /// The HTTP status of the answer: 400, 401, 403, 500 or 503 (SPEC §4).
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.error().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl From<Denial> for AuthRejection {
+    fn from(denial: Denial) -> Self {
+        Self(denial)
+    }
+}
+
+impl fmt::Display for AuthRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.error(), f)
+    }
+}
+
+impl ResponseError for AuthRejection {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        http_response(self.0.deny())
+    }
+}

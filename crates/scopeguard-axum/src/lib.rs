@@ -1,0 +1,78 @@
+//! OAuth 2.0 scope enforcement for axum.
+//!
+//! Three ways to protect a route, all answering per SPEC §4 (401, 403, 400,
+//! 503 with RFC 6750 challenges), behind one [`AuthLayer`] that validates
+//! bearer tokens:
+//!
+//! - a layer on a route or router: [`RequireScope`];
+//! - an extractor in the handler: [`Scoped<R>`](Scoped), with `R` declared by
+//!   [`scope!`];
+//! - an attribute on the handler: [`#[requires_scope(...)]`](requires_scope);
+//! - [`Principal`] (and `Option<Principal>`) for routes that need a caller
+//!   but no particular scope.
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use scopeguard_axum::{AuthLayer, Principal, RequireScope, Scoped, scope};
+//! # use scopeguard_axum::{AuthError, TokenValidator};
+//! # struct MyValidator;
+//! # impl TokenValidator for MyValidator {
+//! #     async fn validate(&self, _: &str) -> Result<scopeguard_axum::core::Principal, AuthError> {
+//! #         Err(AuthError::MissingCredentials)
+//! #     }
+//! # }
+//!
+//! scope!(pub ShippingAddress = "order:shipping:address");
+//!
+//! async fn address(_: Scoped<ShippingAddress>) -> &'static str { "1 Main St" }
+//! async fn me(principal: Principal) -> String { principal.sub().unwrap_or_default().to_owned() }
+//!
+//! let app: Router = Router::new()
+//!     .route("/orders/{id}/items", get(|| async { "items" }))
+//!     .route_layer(RequireScope::new("order:item"))
+//!     .route("/orders/{id}/shipping/address", get(address))
+//!     .route("/me", get(me))
+//!     .route("/health", get(|| async { "ok" }))
+//!     .layer(AuthLayer::new(MyValidator));
+//! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod macro_support;
+pub mod metadata;
+mod path_params;
+mod principal;
+mod rejection;
+mod require_scope;
+mod scoped;
+#[cfg(feature = "test-util")]
+pub mod test_util;
+
+pub use macro_support::requires_scope;
+pub use path_params::{AxumPathParams, AxumRouteParams};
+pub use principal::Principal;
+pub use rejection::AuthRejection;
+pub use require_scope::RequireScope;
+pub use scoped::Scoped;
+
+/// What the expansion of [`requires_scope`] names; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::macro_support::RequiresScope;
+    pub use scopeguard_core::registry::{RegisteredRequirement, inventory};
+}
+
+/// The framework-independent core, for what this crate does not re-export.
+pub use scopeguard_core as core;
+#[cfg(feature = "jwt")]
+pub use scopeguard_core::JwtValidator;
+pub use scopeguard_core::claims::{Claims, FromPrincipal};
+/// Scope requirements in `utoipa` `OpenAPI` documents (feature `utoipa`).
+#[cfg(feature = "utoipa")]
+pub use scopeguard_core::openapi;
+pub use scopeguard_core::tower::AuthLayer;
+pub use scopeguard_core::{
+    AuthError, BearerConfig, ChallengeConfig, ErrorBody, ErrorResponse, GrantedScopes, NamedRequirement,
+    Requirement, Scope, ScopePolicy, TokenValidator, scope,
+};
+#[cfg(feature = "introspection")]
+pub use scopeguard_core::{IntrospectionValidator, JwtOrIntrospection};

@@ -1,0 +1,100 @@
+//! SPEC §8 with axum: tokens minted by the in-memory issuer drive protected
+//! handlers through the real validator.
+#![cfg(feature = "test-util")]
+
+mod support;
+
+use axum::Router;
+use axum::routing::get;
+use http::StatusCode;
+use scopeguard_axum::test_util::TestIssuer;
+use scopeguard_axum::{AuthLayer, JwtValidator, Principal, RequireScope, Scoped, scope};
+use serde_json::json;
+
+scope!(PriceWrite = "inventory:price.write");
+
+/// The handler's own claims type, read from the token.
+#[derive(serde::Deserialize)]
+struct TenantClaims {
+    sub: String,
+    tenant: String,
+}
+
+async fn update_price(scoped: Scoped<PriceWrite, TenantClaims>) -> String {
+    format!("{} {}", scoped.claims.sub, scoped.claims.tenant)
+}
+
+fn app(validator: JwtValidator) -> Router {
+    Router::new()
+        .route(
+            "/orders/{id}/items",
+            get(|| async { "items" }).route_layer(RequireScope::new("order:item")),
+        )
+        .route("/inventory/{id}/price", get(update_price))
+        .route(
+            "/me",
+            get(|principal: Principal| async move { principal.client_id().unwrap_or_default().to_owned() }),
+        )
+        .layer(AuthLayer::new(validator))
+}
+
+#[tokio::test]
+async fn a_minted_token_with_the_scope_reaches_the_handler() {
+    let issuer = TestIssuer::new();
+    let app = app(issuer.validator());
+    let token = issuer
+        .token()
+        .sub("alice")
+        .client_id("web")
+        .scopes("order inventory:price.write")
+        .claim("tenant", json!("acme"))
+        .sign();
+
+    let items = support::get(&app, "/orders/1/items", Some(&token)).await;
+    assert_eq!(items.status, StatusCode::OK);
+    let price = support::get(&app, "/inventory/1/price", Some(&token)).await;
+    assert_eq!(
+        (price.status, price.body.as_str()),
+        (StatusCode::OK, "alice acme")
+    );
+    assert_eq!(support::get(&app, "/me", Some(&token)).await.body, "web");
+}
+
+#[tokio::test]
+async fn a_minted_token_without_the_scope_is_403_insufficient_scope() {
+    let issuer = TestIssuer::new();
+    let app = app(issuer.validator());
+    let token = issuer.token().scopes("order inventory:price").sign();
+
+    let answer = support::get(&app, "/inventory/1/price", Some(&token)).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    let challenge = answer.challenge.expect("a challenge");
+    assert!(challenge.contains(r#"error="insufficient_scope""#), "{challenge}");
+    assert!(
+        challenge.contains(r#"scope="inventory:price.write""#),
+        "{challenge}"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_minted_token_is_401_invalid_token() {
+    let issuer = TestIssuer::new();
+    let app = app(issuer.validator());
+    let token = issuer.token().scopes("order").expired().sign();
+
+    let answer = support::get(&app, "/orders/1/items", Some(&token)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let challenge = answer.challenge.expect("a challenge");
+    assert!(challenge.contains(r#"error="invalid_token""#), "{challenge}");
+}
+
+#[tokio::test]
+async fn a_token_of_another_test_issuer_is_401() {
+    let (trusted, other) = (TestIssuer::new(), TestIssuer::new());
+    let app = app(trusted.validator());
+    let token = other.token().scopes("order").sign();
+    assert_eq!(
+        support::get(&app, "/orders/1/items", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -1,0 +1,98 @@
+//! The scope check of a request, given what the authentication layer left in
+//! its extensions (SPEC §4). Every adapter's scope check (layers, extractors,
+//! the macro, in axum and actix) goes through [`authorize_request`].
+//!
+//! ```
+//! use scopeguard_core::authorize::authorize_request;
+//! use scopeguard_core::renderer::DenialRenderer;
+//! use scopeguard_core::{AuthError, Principal, Requirement};
+//!
+//! let requirement = Requirement::parse("order:item").unwrap();
+//! let renderer = DenialRenderer::default();
+//! let principal = Principal::builder().scopes("order".parse().unwrap()).build();
+//!
+//! assert!(authorize_request(Some(&renderer), Some(&principal), &requirement, &()).is_ok());
+//! let anonymous = authorize_request(Some(&renderer), None, &requirement, &()).unwrap_err();
+//! assert_eq!(anonymous.error(), &AuthError::MissingCredentials);
+//! let unconfigured = authorize_request(None, Some(&principal), &requirement, &()).unwrap_err();
+//! assert_eq!(unconfigured.error().status(), 500);
+//! ```
+
+use crate::error::Misconfiguration;
+use crate::renderer::DenialRenderer;
+use crate::requirement::PathParams;
+use crate::{AuthError, Principal, Requirement};
+
+/// Marks a CORS preflight the authentication layer let through untouched
+/// (its `skip_cors_preflight` option): scope middleware lets it pass too, so
+/// a CORS layer or an `OPTIONS` route answers it. Extractors still require a
+/// caller.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CorsPreflight;
+
+/// A denied request: the error and the renderer to answer it with.
+#[derive(Debug, Clone)]
+pub struct Denial {
+    error: AuthError,
+    renderer: DenialRenderer,
+}
+
+impl Denial {
+    /// A denial answered by `renderer`.
+    pub fn new(error: AuthError, renderer: DenialRenderer) -> Self {
+        Self { error, renderer }
+    }
+
+    /// Why the request is denied.
+    pub fn error(&self) -> &AuthError {
+        &self.error
+    }
+
+    /// The renderer the answer is made with.
+    pub fn renderer(&self) -> &DenialRenderer {
+        &self.renderer
+    }
+
+    /// Logs the denial and renders the answer.
+    pub fn deny(&self) -> crate::ErrorResponse {
+        self.renderer.deny(&self.error)
+    }
+
+    /// Logs the denial and renders the answer as an [`http::Response`].
+    pub fn respond<B: From<Vec<u8>>>(&self) -> http::Response<B> {
+        self.renderer.respond(&self.error)
+    }
+}
+
+/// The principal of a request whose extensions held `renderer` and
+/// `principal`: the check behind extractors that need a caller but no scope.
+///
+/// - no renderer: the authentication layer did not run — 500, never an allow;
+/// - no principal: no credentials — 401.
+pub fn authenticated<'a>(
+    renderer: Option<&DenialRenderer>,
+    principal: Option<&'a Principal>,
+) -> Result<&'a Principal, Denial> {
+    let Some(renderer) = renderer else {
+        return Err(Denial::new(
+            AuthError::Misconfigured(Misconfiguration::MissingAuthLayer),
+            DenialRenderer::default(),
+        ));
+    };
+    principal.ok_or_else(|| Denial::new(AuthError::MissingCredentials, renderer.clone()))
+}
+
+/// Checks `requirement` for a request whose extensions held `renderer` and
+/// `principal`: [`authenticated`], then the principal's scopes, then step-up
+/// (403 / 401).
+pub fn authorize_request(
+    renderer: Option<&DenialRenderer>,
+    principal: Option<&Principal>,
+    requirement: &Requirement,
+    params: &(impl PathParams + ?Sized),
+) -> Result<(), Denial> {
+    let principal = authenticated(renderer, principal)?;
+    principal
+        .check(requirement, params)
+        .map_err(|error| Denial::new(error, renderer.cloned().unwrap_or_default()))
+}

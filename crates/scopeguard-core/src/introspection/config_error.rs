@@ -1,0 +1,67 @@
+//! What can be wrong with an introspection validator's configuration.
+
+/// One problem in an
+/// [`IntrospectionValidatorBuilder`](super::IntrospectionValidatorBuilder)
+/// configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IntrospectionConfigProblem {
+    /// The endpoint is not an absolute `http` or `https` URL with a host.
+    #[error("the introspection endpoint is not an http(s) URL")]
+    InvalidEndpoint,
+    /// No client credentials are configured.
+    #[error("no client credentials are configured")]
+    NoClientCredentials,
+    /// The client id is the empty string.
+    #[error("the client id is empty")]
+    EmptyClientId,
+    /// The client secret is the empty string.
+    #[error("the client secret is empty")]
+    EmptyClientSecret,
+    /// The expected issuer is the empty string.
+    #[error("the issuer is empty")]
+    EmptyIssuer,
+    /// No audience is configured, and the audience check is not disabled.
+    #[error("no audience is configured (or disable the audience check explicitly)")]
+    NoAudience,
+    /// An audience is the empty string.
+    #[error("an audience is empty")]
+    EmptyAudience,
+    /// Audiences are configured, yet the audience check is disabled.
+    #[error("audiences are configured, yet the audience check is disabled")]
+    AudiencesWithoutAudienceCheck,
+    /// Answers without `aud` are allowed, yet the audience check is disabled.
+    #[error("answers without `aud` are allowed, yet the audience check is disabled")]
+    MissingAudienceAllowedWithoutAudienceCheck,
+    /// A duration that must be positive is zero.
+    #[error("`{setting}` is zero")]
+    ZeroDuration {
+        /// The builder method that set it.
+        setting: &'static str,
+    },
+    /// The answer cache is bounded to zero bytes.
+    #[error("the answer cache holds zero bytes (disable it with `without_cache` instead)")]
+    EmptyCache,
+    /// The largest answer accepted is zero bytes.
+    #[error("the largest answer accepted is zero bytes")]
+    ZeroBodySize,
+    /// The default HTTP client could not be built.
+    #[error("the HTTP client could not be built: {0}")]
+    HttpClient(String),
+}
+
+/// Every problem found in an
+/// [`IntrospectionValidatorBuilder`](super::IntrospectionValidatorBuilder)
+/// configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid introspection validator configuration: {}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct IntrospectionConfigError {
+    pub(super) problems: Vec<IntrospectionConfigProblem>,
+}
+
+impl IntrospectionConfigError {
+    /// The problems, in the order they were found.
+    pub fn problems(&self) -> &[IntrospectionConfigProblem] {
+        &self.problems
+    }
+}

@@ -1,0 +1,185 @@
+//! The compact serialization and the JOSE header (RFC 7515, RFC 8725).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::Algorithm;
+use serde::de::IgnoredAny;
+
+use super::claims::Text;
+use crate::error::InvalidToken;
+
+/// Which `typ` header values are accepted (RFC 9068 §4, SPEC §3.2).
+///
+/// Values are compared case-insensitively. Any other `typ` is rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum TypeCheck {
+    /// `at+jwt` or `application/at+jwt`, `JWT` or `application/jwt`, or no
+    /// `typ` at all.
+    #[default]
+    AccessTokenOrJwt,
+    /// Only `at+jwt` or `application/at+jwt` (RFC 9068 §4).
+    AccessTokenOnly,
+}
+
+impl TypeCheck {
+    fn accepts(self, typ: Option<&str>) -> bool {
+        let is_access_token =
+            |typ: &str| typ.eq_ignore_ascii_case("at+jwt") || typ.eq_ignore_ascii_case("application/at+jwt");
+        match (self, typ) {
+            (_, Some(typ)) if is_access_token(typ) => true,
+            (Self::AccessTokenOrJwt, None) => true,
+            (Self::AccessTokenOrJwt, Some(typ)) => {
+                typ.eq_ignore_ascii_case("jwt") || typ.eq_ignore_ascii_case("application/jwt")
+            }
+            (Self::AccessTokenOnly, _) => false,
+        }
+    }
+}
+
+/// The three parts of a compact JWS.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Compact<'t> {
+    pub(super) header: &'t str,
+    pub(super) payload: &'t str,
+    pub(super) signature: &'t str,
+    /// `header.payload`: what the signature covers.
+    pub(super) signing_input: &'t str,
+}
+
+impl<'t> Compact<'t> {
+    /// Splits a compact JWS: exactly three parts, the first two non-empty.
+    pub(super) fn split(token: &'t str) -> Result<Self, InvalidToken> {
+        let dot = |from: usize| token[from..].find('.').map(|index| from + index);
+        let first = dot(0).ok_or(InvalidToken::Malformed)?;
+        let second = dot(first + 1).ok_or(InvalidToken::Malformed)?;
+        if dot(second + 1).is_some() {
+            return Err(InvalidToken::Malformed);
+        }
+        let (signing_input, signature) = (&token[..second], &token[second + 1..]);
+        let (header, payload) = (&token[..first], &token[first + 1..second]);
+        if header.is_empty() || payload.is_empty() {
+            return Err(InvalidToken::Malformed);
+        }
+        Ok(Self {
+            header,
+            payload,
+            signature,
+            signing_input,
+        })
+    }
+}
+
+/// Decodes one base64url part (no padding, canonical).
+pub(super) fn decode_part(part: &str) -> Result<Vec<u8>, InvalidToken> {
+    URL_SAFE_NO_PAD.decode(part).map_err(|_| InvalidToken::Malformed)
+}
+
+/// Whether `json` starts with an object, so no other JSON shape is read as
+/// one.
+pub(super) fn is_object(json: &[u8]) -> bool {
+    json.iter()
+        .find(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+        .is_some_and(|byte| *byte == b'{')
+}
+
+/// The header parameters the validator reads. `jku`, `x5u`, `jwk` and `x5c`
+/// are never read: key material and URLs carried by a token are not trusted.
+#[derive(serde::Deserialize)]
+struct RawHeader<'a> {
+    #[serde(borrow)]
+    alg: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    typ: Option<Text<'a>>,
+    #[serde(default)]
+    kid: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    crit: bool,
+}
+
+/// `true` for any value, `null` included: only the parameter's presence
+/// matters.
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    serde::Deserialize::deserialize(deserializer).map(|IgnoredAny| true)
+}
+
+/// The checked header: an allowed algorithm and the key id.
+#[derive(Debug, Clone)]
+pub(super) struct Header {
+    pub(super) alg: Algorithm,
+    pub(super) kid: Option<String>,
+}
+
+/// Reads and checks the header (SPEC §3.2): an allowed `alg` (never `none`,
+/// in any spelling), no `crit`, an accepted `typ`.
+pub(super) fn check_header(
+    encoded: &str,
+    algorithms: &[Algorithm],
+    type_check: TypeCheck,
+) -> Result<Header, InvalidToken> {
+    let json = decode_part(encoded)?;
+    if !is_object(&json) {
+        return Err(InvalidToken::Malformed);
+    }
+    let header: RawHeader<'_> = serde_json::from_slice(&json).map_err(|_| InvalidToken::Malformed)?;
+    let alg = header.alg.ok_or(InvalidToken::Malformed)?;
+    let alg = alg
+        .as_str()
+        .parse::<Algorithm>()
+        .ok()
+        .filter(|alg| algorithms.contains(alg))
+        .ok_or(InvalidToken::AlgorithmNotAllowed)?;
+    if header.crit {
+        return Err(InvalidToken::CriticalHeader);
+    }
+    if !type_check.accepts(header.typ.as_ref().map(Text::as_str)) {
+        return Err(InvalidToken::InvalidType);
+    }
+    Ok(Header { alg, kid: header.kid })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compact_jws_has_exactly_three_parts() {
+        assert!(Compact::split("a.b.c").is_ok());
+        assert!(Compact::split("a.b.").is_ok());
+        for token in ["a.b", "a.b.c.d", "abc", "", ".b.c", "a..c", "a.b.c.d.e"] {
+            assert_eq!(
+                Compact::split(token).unwrap_err(),
+                InvalidToken::Malformed,
+                "{token}"
+            );
+        }
+        let parts = Compact::split("h.p.s").unwrap();
+        assert_eq!(
+            (parts.header, parts.payload, parts.signature, parts.signing_input),
+            ("h", "p", "s", "h.p")
+        );
+    }
+
+    #[test]
+    fn typ_values_by_mode() {
+        let lenient = TypeCheck::AccessTokenOrJwt;
+        let strict = TypeCheck::AccessTokenOnly;
+        for typ in ["at+jwt", "AT+JWT", "application/at+jwt", "Application/At+Jwt"] {
+            assert!(lenient.accepts(Some(typ)) && strict.accepts(Some(typ)), "{typ}");
+        }
+        for typ in ["JWT", "jwt", "application/jwt"] {
+            assert!(lenient.accepts(Some(typ)) && !strict.accepts(Some(typ)), "{typ}");
+        }
+        assert!(lenient.accepts(None) && !strict.accepts(None));
+        for typ in ["", "dpop+jwt", "JOSE", "at+jwt ", "application/jose"] {
+            assert!(!lenient.accepts(Some(typ)) && !strict.accepts(Some(typ)), "{typ}");
+        }
+    }
+
+    #[test]
+    fn only_objects_are_objects() {
+        assert!(is_object(b" \n{}"));
+        assert!(!is_object(b"[]"));
+        assert!(!is_object(b""));
+    }
+}

@@ -1,0 +1,97 @@
+//! JWT access-token validation (RFC 7519, RFC 8725, RFC 9068; SPEC §3.2).
+//!
+//! A [`JwtValidator`] checks a compact JWS against configured issuers (each
+//! with its own [`KeySource`](crate::keys::KeySource)), audiences and an
+//! algorithm allowlist, and turns the token into a
+//! [`Principal`](crate::Principal). Verified tokens are cached until their
+//! `exp` (SPEC §3.4).
+//!
+//! ```
+//! use std::time::{SystemTime, UNIX_EPOCH};
+//!
+//! use scopeguard_core::Requirement;
+//! use scopeguard_core::jwt::{Algorithm, JwtValidator};
+//! use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let secret = b"a shared secret of at least 32 bytes";
+//! let validator = JwtValidator::builder()
+//!     .issuer(
+//!         "https://issuer.example",
+//!         StaticKeys::new(KeySet::new([VerificationKey::hmac_secret(secret)])),
+//!     )
+//!     .audience("orders-api")
+//!     .algorithms([Algorithm::HS256])
+//!     .build()?;
+//!
+//! // A token as the issuer would mint it.
+//! let exp = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() + 300;
+//! let claims = serde_json::json!({
+//!     "iss": "https://issuer.example",
+//!     "aud": "orders-api",
+//!     "exp": exp,
+//!     "sub": "alice",
+//!     "scope": "order inventory",
+//! });
+//! let token = jsonwebtoken::encode(
+//!     &jsonwebtoken::Header::new(Algorithm::HS256),
+//!     &claims,
+//!     &jsonwebtoken::EncodingKey::from_secret(secret),
+//! )?;
+//!
+//! let principal = validator.validate(&token).await?;
+//! assert_eq!(principal.sub(), Some("alice"));
+//! principal.check(&Requirement::parse("order:item")?, &())?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod builder;
+pub(crate) mod claims;
+mod header;
+mod header_memo;
+mod scopes;
+mod validator;
+
+use std::time::Duration;
+
+pub use builder::{JwtConfigError, JwtConfigProblem, JwtValidatorBuilder};
+pub use header::TypeCheck;
+pub use jsonwebtoken::Algorithm;
+pub use scopes::{DEFAULT_SCOPE_CLAIMS, RoleMapping};
+pub use validator::JwtValidator;
+
+/// The algorithms accepted by default: every asymmetric algorithm
+/// jsonwebtoken verifies. HMAC algorithms must be allowed explicitly.
+pub const DEFAULT_ALGORITHMS: [Algorithm; 9] = [
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::EdDSA,
+];
+
+/// The default clock leeway for `exp`, `nbf`, `iat` and `auth_time`.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+
+/// Makes sure jsonwebtoken has a crypto provider for this process.
+///
+/// With one backend feature (`aws-lc-rs` or `rust-crypto`) jsonwebtoken
+/// picks it by itself and this does nothing. With both, it installs
+/// aws-lc-rs as the process default unless a provider was installed
+/// already. [`JwtValidatorBuilder::build`] calls it; call it yourself before
+/// using jsonwebtoken directly (for instance to mint tokens in a test)
+/// before any validator is built.
+pub fn install_crypto_provider() {
+    #[cfg(all(feature = "aws-lc-rs", feature = "rust-crypto"))]
+    {
+        let _ = jsonwebtoken::crypto::CryptoProvider::install_default(
+            &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER,
+        );
+    }
+}

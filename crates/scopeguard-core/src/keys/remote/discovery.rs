@@ -1,0 +1,156 @@
+//! Finding an issuer's JWKS URL through its metadata document (SPEC §3.3):
+//! OpenID Connect Discovery first, then RFC 8414.
+//!
+//! The document's `issuer` must equal the configured issuer exactly, or the
+//! document is refused: a document naming another issuer would hand this
+//! issuer's tokens to someone else's keys.
+
+use reqwest::Url;
+
+use super::fetch::{Failure, FetchError, Http};
+
+/// The metadata documents of one issuer.
+#[derive(Debug, Clone)]
+pub(super) struct Discovery {
+    issuer: String,
+    /// `{issuer}/.well-known/openid-configuration` (OpenID Connect Discovery §4).
+    openid: Url,
+    /// `/.well-known/oauth-authorization-server` inserted between the host and
+    /// the path of the issuer (RFC 8414 §3.1).
+    oauth: Url,
+}
+
+/// Why an issuer cannot be discovered from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum IssuerProblem {
+    /// Not an absolute http(s) URL with a host.
+    NotAnHttpUrl,
+    /// An issuer has no query or fragment (RFC 8414 §2).
+    QueryOrFragment,
+}
+
+impl Discovery {
+    /// The documents of `issuer`.
+    pub(super) fn new(issuer: &str) -> Result<Self, IssuerProblem> {
+        let url = Url::parse(issuer).map_err(|_| IssuerProblem::NotAnHttpUrl)?;
+        if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+            return Err(IssuerProblem::NotAnHttpUrl);
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(IssuerProblem::QueryOrFragment);
+        }
+        let base = issuer.strip_suffix('/').unwrap_or(issuer);
+        let openid = Url::parse(&format!("{base}/.well-known/openid-configuration"))
+            .map_err(|_| IssuerProblem::NotAnHttpUrl)?;
+        let mut oauth = url.clone();
+        let path = match url.path() {
+            "/" => "",
+            path => path,
+        };
+        oauth.set_path(&format!("/.well-known/oauth-authorization-server{path}"));
+        Ok(Self {
+            issuer: issuer.to_owned(),
+            openid,
+            oauth,
+        })
+    }
+
+    /// The configured issuer.
+    pub(super) fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Fetches the metadata, OpenID Connect first, and returns its `jwks_uri`.
+    pub(super) async fn jwks_uri(&self, http: &Http) -> Result<Url, FetchError> {
+        let openid = match self.jwks_uri_from(http, &self.openid).await {
+            Ok(jwks_uri) => return Ok(jwks_uri),
+            Err(error) => error,
+        };
+        tracing::debug!(
+            issuer = %self.issuer,
+            error = %openid,
+            "no usable OpenID configuration, trying RFC 8414 metadata"
+        );
+        self.jwks_uri_from(http, &self.oauth)
+            .await
+            .map_err(|oauth| Failure::Discovery { openid, oauth }.into())
+    }
+
+    async fn jwks_uri_from(&self, http: &Http, url: &Url) -> Result<Url, FetchError> {
+        #[derive(serde::Deserialize)]
+        struct Metadata {
+            issuer: String,
+            jwks_uri: Option<String>,
+        }
+        let document = http.get(url).await?;
+        let metadata: Metadata = serde_json::from_slice(&document.body)
+            .map_err(|_| Failure::NotADiscoveryDocument { url: url.clone() })?;
+        if metadata.issuer != self.issuer {
+            return Err(Failure::IssuerMismatch {
+                url: url.clone(),
+                expected: self.issuer.clone(),
+                found: metadata.issuer,
+            }
+            .into());
+        }
+        metadata
+            .jwks_uri
+            .and_then(|jwks_uri| Url::parse(&jwks_uri).ok())
+            .filter(|jwks_uri| matches!(jwks_uri.scheme(), "http" | "https"))
+            .ok_or_else(|| Failure::NoJwksUri { url: url.clone() }.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(issuer: &str) -> (String, String) {
+        let discovery = Discovery::new(issuer).unwrap();
+        (discovery.openid.to_string(), discovery.oauth.to_string())
+    }
+
+    #[test]
+    fn the_openid_document_is_appended_to_the_issuer() {
+        assert_eq!(
+            urls("https://idp.example.com").0,
+            "https://idp.example.com/.well-known/openid-configuration"
+        );
+        assert_eq!(
+            urls("https://idp.example.com/realms/shop/").0,
+            "https://idp.example.com/realms/shop/.well-known/openid-configuration"
+        );
+    }
+
+    #[test]
+    fn the_rfc_8414_document_is_inserted_between_host_and_path() {
+        assert_eq!(
+            urls("https://idp.example.com/").1,
+            "https://idp.example.com/.well-known/oauth-authorization-server"
+        );
+        assert_eq!(
+            urls("https://idp.example.com:8443/issuer1").1,
+            "https://idp.example.com:8443/.well-known/oauth-authorization-server/issuer1"
+        );
+    }
+
+    #[test]
+    fn an_issuer_must_be_an_http_url_without_query_or_fragment() {
+        assert_eq!(
+            Discovery::new("idp.example.com").err(),
+            Some(IssuerProblem::NotAnHttpUrl)
+        );
+        assert_eq!(
+            Discovery::new("ftp://idp.example.com").err(),
+            Some(IssuerProblem::NotAnHttpUrl)
+        );
+        assert_eq!(
+            Discovery::new("https://idp.example.com/?tenant=a").err(),
+            Some(IssuerProblem::QueryOrFragment)
+        );
+        assert_eq!(
+            Discovery::new("https://idp.example.com/#a").err(),
+            Some(IssuerProblem::QueryOrFragment)
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! What the two conformance servers of SPEC §7 share: their configuration,
+//! validators, scope policy, resource metadata, response bodies, logging
+//! and start-up errors.
+//!
+//! The servers themselves, `conformance-axum` and `conformance-actix`, are
+//! the binaries of this package; each builds the same API with its
+//! framework's mechanisms.
+
+pub mod bodies;
+pub mod config;
+pub mod site;
+pub mod validators;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use scopeguard_core::challenge::ChallengeConfigError;
+use scopeguard_core::introspection::IntrospectionConfigError;
+use scopeguard_core::jwt::JwtConfigError;
+use scopeguard_core::keys::JwksSourceError;
+use scopeguard_core::metadata::MetadataError;
+use scopeguard_core::policy::PolicyError;
+
+use self::config::ConfigError;
+
+/// Why a conformance server cannot start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartupError {
+    /// The environment is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The scope policy does not build.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// The key source does not build.
+    #[error(transparent)]
+    Keys(#[from] JwksSourceError),
+    /// The JWT validator does not build.
+    #[error(transparent)]
+    Jwt(#[from] JwtConfigError),
+    /// The introspection validator does not build.
+    #[error(transparent)]
+    Introspection(#[from] IntrospectionConfigError),
+    /// The metadata document does not build.
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    /// The challenge settings do not build.
+    #[error(transparent)]
+    Challenge(#[from] ChallengeConfigError),
+    /// The listen address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server stopped with an error.
+    #[error("the server failed: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Logs to stderr, at the level `RUST_LOG` says (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+/// Prints the ready line of SPEC §7, `listening on http://ADDR`, on stdout.
+#[allow(clippy::print_stdout)] // the ready line is the servers' stdout contract
+pub fn announce(addr: SocketAddr) {
+    println!("listening on http://{addr}");
+}
+
+/// Says on stderr why `server` cannot run, and answers the exit code 2.
+#[allow(clippy::print_stderr)] // the operator reads this before any logging
+pub fn fail(server: &str, error: &StartupError) -> ExitCode {
+    eprintln!("{server}: {error}");
+    ExitCode::from(2)
+}

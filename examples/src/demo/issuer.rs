@@ -1,0 +1,100 @@
+//! The embedded development issuer: a [`TestIssuer`] whose key set and
+//! OpenID Connect discovery document are served over HTTP on loopback, so
+//! that the demo finds its keys the way it would find a real provider's.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use scopeguard_core::test_util::TestIssuer;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use super::error::DemoError;
+
+/// Where the issuer serves its key set, under its URL.
+pub const JWKS_PATH: &str = "/jwks.json";
+
+/// Where the issuer serves its metadata, under its URL (OpenID Connect
+/// Discovery §4).
+pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+
+/// A development issuer listening on `127.0.0.1` (a free port): its
+/// issuer is `http://127.0.0.1:PORT`, its metadata is at
+/// [`DISCOVERY_PATH`] and its keys at [`JWKS_PATH`].
+///
+/// Its signing key is generated when it starts and lives only in memory:
+/// tokens of one run never verify in the next. It stops serving when
+/// dropped.
+pub struct DevIssuer {
+    issuer: TestIssuer,
+    addr: SocketAddr,
+    server: JoinHandle<()>,
+}
+
+impl DevIssuer {
+    /// Generates a key, and serves the key set and the metadata on a free
+    /// loopback port, for tokens minted for `audience`.
+    ///
+    /// Must run inside a tokio runtime, which then serves the documents.
+    pub async fn start(audience: &str) -> Result<Self, DemoError> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .map_err(DemoError::IssuerServer)?;
+        let addr = listener.local_addr().map_err(DemoError::IssuerServer)?;
+        let issuer = TestIssuer::builder()
+            .issuer(format!("http://{addr}"))
+            .audience(audience)
+            .build()?;
+        let jwks = issuer.jwks_json();
+        let discovery = issuer.discovery_json(&format!("http://{addr}{JWKS_PATH}"));
+        let app = Router::new()
+            .route(DISCOVERY_PATH, get(move || async move { json(discovery) }))
+            .route(JWKS_PATH, get(move || async move { json(jwks) }));
+        let server = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                tracing::error!(%error, "the development issuer stopped");
+            }
+        });
+        tracing::info!(issuer = %issuer.issuer(), kid = issuer.kid(), "development issuer ready");
+        Ok(Self { issuer, addr, server })
+    }
+
+    /// The issuer URL, `http://127.0.0.1:PORT`: the `iss` of its tokens.
+    pub fn url(&self) -> &str {
+        self.issuer.issuer()
+    }
+
+    /// The address the documents are served on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The key and the token minting behind it.
+    pub fn issuer(&self) -> &TestIssuer {
+        &self.issuer
+    }
+}
+
+/// A JSON document as a response.
+fn json(document: String) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], document)
+}
+
+impl Drop for DevIssuer {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl fmt::Debug for DevIssuer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DevIssuer")
+            .field("issuer", &self.issuer)
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,4 @@
+//! Runnable examples and the conformance servers of scopeguard.
+
+pub mod conformance;
+pub mod demo;
