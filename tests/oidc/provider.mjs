@@ -18,12 +18,16 @@
 //
 // The issuer is `http://127.0.0.1:PORT`. Once it accepts connections the
 // provider prints `oidc-provider listening on http://127.0.0.1:PORT` on
-// stdout. Signing keys are generated at start and live as long as the process.
+// stdout. Signing keys are the development-only test keys in `keys/` (never
+// use them anywhere else), each with a fresh `kid` per process. They are read,
+// not generated: Node 20 can deadlock when a garbage collection finalises a
+// key-generation job while that key is being exported as a JWK.
 // Every resource server defines the scopes of the conformance servers
 // (SPEC §7); scopes a resource server does not define are left out of its
 // tokens, as `oidc-provider` does for any resource server.
 
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import process from 'node:process';
 
@@ -50,17 +54,17 @@ const SCOPES = [
   'urn:examplecompany:product_price:update',
 ];
 
-// Which key each algorithm signs with.
+// Which test key (a PKCS #8 PEM file in `keys/`) each algorithm signs with.
 const KEY_FOR_ALG = {
-  RS256: { type: 'rsa', options: { modulusLength: 2048 } },
-  RS384: { type: 'rsa', options: { modulusLength: 2048 } },
-  RS512: { type: 'rsa', options: { modulusLength: 2048 } },
-  PS256: { type: 'rsa', options: { modulusLength: 2048 } },
-  PS384: { type: 'rsa', options: { modulusLength: 2048 } },
-  PS512: { type: 'rsa', options: { modulusLength: 2048 } },
-  ES256: { type: 'ec', options: { namedCurve: 'P-256' } },
-  ES384: { type: 'ec', options: { namedCurve: 'P-384' } },
-  EdDSA: { type: 'ed25519', options: {} },
+  RS256: 'rsa.pem',
+  RS384: 'rsa.pem',
+  RS512: 'rsa.pem',
+  PS256: 'rsa.pem',
+  PS384: 'rsa.pem',
+  PS512: 'rsa.pem',
+  ES256: 'p256.pem',
+  ES384: 'p384.pem',
+  EdDSA: 'ed25519.pem',
 };
 
 function fail(message) {
@@ -96,10 +100,9 @@ function settings() {
 
 // A private JWK for `alg`, with a `kid`, restricted to `alg` and signing.
 function signingKey(alg) {
-  const { type, options } = KEY_FOR_ALG[alg];
-  const { privateKey } = generateKeyPairSync(type, options);
+  const pem = readFileSync(new URL(`keys/${KEY_FOR_ALG[alg]}`, import.meta.url));
   return {
-    ...privateKey.export({ format: 'jwk' }),
+    ...createPrivateKey(pem).export({ format: 'jwk' }),
     kid: `${alg.toLowerCase()}-${randomBytes(6).toString('base64url')}`,
     alg,
     use: 'sig',
