@@ -11,10 +11,12 @@
 //! - a principal only for `active: true`, with `iss` (when present) the
 //!   configured issuer, `aud` containing the configured audience, `exp` (when
 //!   present) not past, and exactly the scopes of the `scope` member;
-//! - every other outcome is a 401.
+//! - every other outcome is a 401;
+//! - a member the validator does not read changes nothing, whatever it holds
+//!   (even a number no numeric type holds).
 #![no_main]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
@@ -25,6 +27,7 @@ use scopeguard_core::{AuthError, GrantedScopes};
 use scopeguard_fuzz::{AUDIENCE, ISSUER, now, runtime};
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -128,18 +131,46 @@ impl<'de> Deserialize<'de> for RepeatsReadMember {
     }
 }
 
-/// What the SPEC says the answer means, as far as it can be told without
-/// the validator: `None` for "the endpoint is failing" (503).
-fn readable(body: &[u8]) -> Option<serde_json::Map<String, Value>> {
-    let text = std::str::from_utf8(body).ok()?;
-    let Value::Object(members) = serde_json::from_str::<Value>(text).ok()? else {
-        return None;
+/// What the SPEC says an answer means, as far as it can be told without
+/// the validator.
+enum Answer {
+    /// Not UTF-8, not one JSON object, a read member repeated, or `active`
+    /// missing or not a boolean: the endpoint is failing (503).
+    Malformed,
+    /// Valid JSON whose read member `Value` cannot hold (a number out of
+    /// `f64` range): the validator reads it as a member of the wrong type,
+    /// which is its call, not the oracle's; never a principal.
+    UnrepresentableReadMember,
+    /// The members that `Value` can hold; a member the validator does not
+    /// read is ignored whatever it holds, so an unrepresentable one is left
+    /// out.
+    Members(serde_json::Map<String, Value>),
+}
+
+fn readable(body: &[u8]) -> Answer {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Answer::Malformed;
     };
-    if serde_json::from_str::<RepeatsReadMember>(text).ok()?.0 {
-        return None;
+    let Ok(raw) = serde_json::from_str::<BTreeMap<String, &RawValue>>(text) else {
+        return Answer::Malformed;
+    };
+    if serde_json::from_str::<RepeatsReadMember>(text).map_or(true, |repeats| repeats.0) {
+        return Answer::Malformed;
     }
-    members.get("active")?.as_bool()?;
-    Some(members)
+    let mut members = serde_json::Map::new();
+    for (name, value) in raw {
+        match serde_json::from_str::<Value>(value.get()) {
+            Ok(value) => {
+                members.insert(name, value);
+            }
+            Err(_) if READ.contains(&name.as_str()) => return Answer::UnrepresentableReadMember,
+            Err(_) => {}
+        }
+    }
+    if members.get("active").and_then(Value::as_bool).is_none() {
+        return Answer::Malformed;
+    }
+    Answer::Members(members)
 }
 
 fn strings(value: &Value) -> Option<Vec<&str>> {
@@ -154,22 +185,24 @@ fuzz_target!(|data: &[u8]| {
     let validator = validator();
     data.clone_into(&mut BODY.lock().expect("the body"));
     let outcome = runtime().block_on(validator.validate("opaque-token"));
-    let syntactic = std::str::from_utf8(data)
-        .is_ok_and(|text| serde_json::from_str::<&serde_json::value::RawValue>(text).is_ok());
-    if syntactic && serde_json::from_slice::<Value>(data).is_err() {
-        // Valid JSON that `Value` cannot hold (a number out of `f64` range):
-        // the validator reads it as a member of the wrong type, which is
-        // its call, not the oracle's.
-        assert!(outcome.as_ref().is_err_and(|error| error.status() != 200));
-        return;
-    }
-    let Some(members) = readable(data) else {
-        assert!(
-            matches!(outcome, Err(AuthError::Unavailable(_))),
-            "a malformed answer gave {outcome:?}: {:?}",
-            String::from_utf8_lossy(data)
-        );
-        return;
+    let members = match readable(data) {
+        Answer::Members(members) => members,
+        Answer::UnrepresentableReadMember => {
+            assert!(
+                outcome.as_ref().is_err_and(|error| error.status() != 200),
+                "{outcome:?} for {:?}",
+                String::from_utf8_lossy(data)
+            );
+            return;
+        }
+        Answer::Malformed => {
+            assert!(
+                matches!(outcome, Err(AuthError::Unavailable(_))),
+                "a malformed answer gave {outcome:?}: {:?}",
+                String::from_utf8_lossy(data)
+            );
+            return;
+        }
     };
     let active = members["active"].as_bool().expect("a boolean");
     match &outcome {

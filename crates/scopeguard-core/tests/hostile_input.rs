@@ -16,7 +16,7 @@
 #[path = "../../../tests/shared/fault_server.rs"]
 mod fault_server;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -291,21 +291,26 @@ fn edits() -> impl Strategy<Value = Vec<(usize, u8, u8)>> {
 
 // Introspection.
 
-fn introspection() -> &'static (FaultServer, IntrospectionValidator) {
-    static ENDPOINT: OnceLock<(FaultServer, IntrospectionValidator)> = OnceLock::new();
-    ENDPOINT.get_or_init(|| {
-        runtime().block_on(async {
-            let server = FaultServer::start(Fault::json("{}")).await;
-            let validator = IntrospectionValidator::builder(server.url("/introspect"))
-                .client_credentials("hostile", "secret")
-                .issuer(ISSUER)
-                .audience(AUDIENCE)
-                .without_cache()
-                .build()
-                .expect("a valid configuration");
-            (server, validator)
+/// The endpoint every introspection test shares, and its validator; the
+/// guard keeps the tests that set its answer from running at once.
+fn introspection() -> MutexGuard<'static, (FaultServer, IntrospectionValidator)> {
+    static ENDPOINT: OnceLock<Mutex<(FaultServer, IntrospectionValidator)>> = OnceLock::new();
+    ENDPOINT
+        .get_or_init(|| {
+            runtime().block_on(async {
+                let server = FaultServer::start(Fault::json("{}")).await;
+                let validator = IntrospectionValidator::builder(server.url("/introspect"))
+                    .client_credentials("hostile", "secret")
+                    .issuer(ISSUER)
+                    .audience(AUDIENCE)
+                    .without_cache()
+                    .build()
+                    .expect("a valid configuration");
+                Mutex::new((server, validator))
+            })
         })
-    })
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
 }
 
 fn answer_json() -> impl Strategy<Value = String> {
@@ -459,7 +464,8 @@ proptest! {
 
     #[test]
     fn a_malformed_introspection_answer_is_503_never_a_principal(answer in answer_json()) {
-        let (server, validator) = introspection();
+        let endpoint = introspection();
+    let (server, validator) = &*endpoint;
         server.set(Fault::json(answer.clone()));
         let outcome = runtime().block_on(validator.validate("opaque"));
         let parsed = serde_json::from_str::<Value>(&answer).ok();
@@ -511,7 +517,8 @@ fn fuzz_introspection_an_out_of_range_number_is_a_member_of_the_wrong_type() {
     // all depends on its `arbitrary_precision` feature, which another crate
     // of the build may switch on: read, the member has the wrong type (401
     // `invalid_claim`); unread, the answer is malformed (503).
-    let (server, validator) = introspection();
+    let endpoint = introspection();
+    let (server, validator) = &*endpoint;
     server.set(Fault::json(format!(
         r#"{{"active":true,"aud":"{AUDIENCE}","exp":2.7e3333333}}"#
     )));
@@ -524,4 +531,29 @@ fn fuzz_introspection_an_out_of_range_number_is_a_member_of_the_wrong_type() {
         ),
         "{outcome:?}"
     );
+}
+
+#[test]
+fn fuzz_introspection_a_member_it_does_not_read_is_ignored_whatever_it_holds() {
+    // fuzz/artifacts/introspection_answer/crash-6692812c606f1f1abf8a6e0cd21d1a96ca7ae5cf
+    // (an oracle bug, kept to pin the behaviour): a number no numeric type
+    // holds, in a member the validator does not read, neither spoils an
+    // active answer nor is mistaken for the `exp` it resembles.
+    let endpoint = introspection();
+    let (server, validator) = &*endpoint;
+    server.set(Fault::json(format!(
+        r#"{{"active":true,"aud":["","{AUDIENCE}"]," {{]exp":1.000000000000000000000e00000000000006333333838}}"#
+    )));
+    let principal = runtime()
+        .block_on(validator.validate("opaque"))
+        .expect("an active answer for the audience");
+    assert!(principal.scopes().is_empty());
+    assert_eq!(principal.sub(), None);
+
+    // The same number in `exp`, which the validator reads, is never a principal.
+    server.set(Fault::json(format!(
+        r#"{{"active":true,"aud":["","{AUDIENCE}"],"exp":1.000000000000000000000e00000000000006333333838}}"#
+    )));
+    let outcome = runtime().block_on(validator.validate("opaque")).map(|_| ());
+    assert!(outcome.is_err_and(|error| error.status() != 200));
 }
