@@ -16,7 +16,7 @@
 //!   (even a number no numeric type holds).
 #![no_main]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
@@ -25,7 +25,7 @@ use libfuzzer_sys::fuzz_target;
 use scopeguard_core::introspection::IntrospectionValidator;
 use scopeguard_core::{AuthError, GrantedScopes};
 use scopeguard_fuzz::{AUDIENCE, ISSUER, now, runtime};
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -104,27 +104,31 @@ async fn endpoint() -> String {
     format!("http://{addr}/introspect")
 }
 
-/// Whether a JSON object repeats one of the members the validator reads.
-struct RepeatsReadMember(bool);
+/// A JSON object's members with their raw values (a repeated member keeps
+/// its last value), and whether a member the validator reads is repeated.
+struct RawMembers<'a> {
+    members: BTreeMap<String, &'a RawValue>,
+    repeats_read_member: bool,
+}
 
-impl<'de> Deserialize<'de> for RepeatsReadMember {
+impl<'de: 'a, 'a> Deserialize<'de> for RawMembers<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Members;
         impl<'de> Visitor<'de> for Members {
-            type Value = RepeatsReadMember;
+            type Value = RawMembers<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut seen = BTreeSet::new();
-                let mut repeats = false;
+                let mut members = BTreeMap::new();
+                let mut repeats_read_member = false;
                 while let Some(name) = map.next_key::<String>()? {
-                    map.next_value::<IgnoredAny>()?;
-                    if READ.contains(&name.as_str()) && !seen.insert(name) {
-                        repeats = true;
+                    let value = map.next_value::<&RawValue>()?;
+                    if members.insert(name.clone(), value).is_some() && READ.contains(&name.as_str()) {
+                        repeats_read_member = true;
                     }
                 }
-                Ok(RepeatsReadMember(repeats))
+                Ok(RawMembers { members, repeats_read_member })
             }
         }
         deserializer.deserialize_map(Members)
@@ -151,14 +155,14 @@ fn readable(body: &[u8]) -> Answer {
     let Ok(text) = std::str::from_utf8(body) else {
         return Answer::Malformed;
     };
-    let Ok(raw) = serde_json::from_str::<BTreeMap<String, &RawValue>>(text) else {
+    let Ok(raw) = serde_json::from_str::<RawMembers<'_>>(text) else {
         return Answer::Malformed;
     };
-    if serde_json::from_str::<RepeatsReadMember>(text).map_or(true, |repeats| repeats.0) {
+    if raw.repeats_read_member {
         return Answer::Malformed;
     }
     let mut members = serde_json::Map::new();
-    for (name, value) in raw {
+    for (name, value) in raw.members {
         match serde_json::from_str::<Value>(value.get()) {
             Ok(value) => {
                 members.insert(name, value);

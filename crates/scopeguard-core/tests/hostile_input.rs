@@ -465,7 +465,7 @@ proptest! {
     #[test]
     fn a_malformed_introspection_answer_is_503_never_a_principal(answer in answer_json()) {
         let endpoint = introspection();
-    let (server, validator) = &*endpoint;
+        let (server, validator) = &*endpoint;
         server.set(Fault::json(answer.clone()));
         let outcome = runtime().block_on(validator.validate("opaque"));
         let parsed = serde_json::from_str::<Value>(&answer).ok();
@@ -537,8 +537,9 @@ fn fuzz_introspection_an_out_of_range_number_is_a_member_of_the_wrong_type() {
 fn fuzz_introspection_a_member_it_does_not_read_is_ignored_whatever_it_holds() {
     // fuzz/artifacts/introspection_answer/crash-6692812c606f1f1abf8a6e0cd21d1a96ca7ae5cf
     // (an oracle bug, kept to pin the behaviour): a number no numeric type
-    // holds, in a member the validator does not read, neither spoils an
-    // active answer nor is mistaken for the `exp` it resembles.
+    // holds, in a member the validator does not read, does not spoil an
+    // active answer (the same number in `exp` is never a principal: the test
+    // above).
     let endpoint = introspection();
     let (server, validator) = &*endpoint;
     server.set(Fault::json(format!(
@@ -549,11 +550,4 @@ fn fuzz_introspection_a_member_it_does_not_read_is_ignored_whatever_it_holds() {
         .expect("an active answer for the audience");
     assert!(principal.scopes().is_empty());
     assert_eq!(principal.sub(), None);
-
-    // The same number in `exp`, which the validator reads, is never a principal.
-    server.set(Fault::json(format!(
-        r#"{{"active":true,"aud":["","{AUDIENCE}"],"exp":1.000000000000000000000e00000000000006333333838}}"#
-    )));
-    let outcome = runtime().block_on(validator.validate("opaque")).map(|_| ());
-    assert!(outcome.is_err_and(|error| error.status() != 200));
 }
