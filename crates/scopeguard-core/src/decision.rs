@@ -15,6 +15,7 @@
 //! );
 //! ```
 
+use crate::policy::shape::LengthSet;
 use crate::requirement::{Expr, PathParams, Requirement};
 use crate::{GrantedScopes, ScopePolicy};
 
@@ -68,7 +69,12 @@ impl ScopePolicy {
                 name: name.to_owned(),
             });
         }
-        if self.satisfies(granted, requirement.expr(), params) {
+        let satisfied = match requirement.expr() {
+            // The common requirement, one scope, skips the walk of the tree.
+            Expr::Scope(scope) => self.covered(granted, scope),
+            expr => self.satisfies(granted, expr, params),
+        };
+        if satisfied {
             Ok(())
         } else {
             Err(ScopeDenial::InsufficientScope {
@@ -79,16 +85,15 @@ impl ScopePolicy {
 
     fn satisfies(&self, granted: &GrantedScopes, expr: &Expr, params: &(impl PathParams + ?Sized)) -> bool {
         match expr {
-            Expr::Scope(scope) => self.covered(granted, scope.as_str()),
+            Expr::Scope(scope) => self.covered(granted, scope),
             // A filled template is granted exactly: only the granted scopes
             // that start with its fixed prefix can be equal to it.
             Expr::Template(template) => {
-                granted
-                    .starting_with(template.fixed_prefix())
-                    .any(|scope| template.matches_filled(scope, params))
-                    || self.implied_scope(granted, template.fixed_prefix(), |scope| {
-                        template.matches_filled(scope, params)
-                    })
+                granted.any_candidate(template.fixed_prefix(), LengthSet::ALL, |scope| {
+                    template.matches_filled(scope, params)
+                }) || self.implied_scope(granted, template.fixed_prefix(), |scope| {
+                    template.matches_filled(scope, params)
+                })
             }
             Expr::All(exprs) => exprs.iter().all(|expr| self.satisfies(granted, expr, params)),
             Expr::Any(exprs) => exprs.iter().any(|expr| self.satisfies(granted, expr, params)),

@@ -21,6 +21,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use crate::Scope;
+use crate::policy::shape::LengthSet;
 use crate::scope::{ScopeError, describe_byte, is_scope_byte, validate};
 
 /// Why a granted scope list is invalid.
@@ -195,18 +196,41 @@ impl GrantedScopes {
         }
     }
 
-    /// The scopes that start with `prefix`, in ascending order.
+    /// Whether `test` holds for a candidate: every granted scope that starts
+    /// with `prefix` and has a length in `lengths` is one, in ascending
+    /// order. In a small set, the other scopes with the prefix's first byte
+    /// and such a length are candidates too, and in a larger one the scopes
+    /// with the prefix and another length, so `test` must check the whole
+    /// scope.
     ///
-    /// They sit next to each other in the sorted set, so finding them is a
-    /// binary search.
-    pub(crate) fn starting_with<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    /// A small set is scanned on lengths and first bytes alone; a larger one
+    /// is binary-searched for the prefix.
+    pub(crate) fn any_candidate<'a>(
+        &'a self,
+        prefix: &str,
+        lengths: LengthSet,
+        mut test: impl FnMut(&'a str) -> bool,
+    ) -> bool {
+        let Some(&first) = prefix.as_bytes().first() else {
+            return self.iter().any(test);
+        };
+        if self.spans.len() <= LINEAR_SEARCH_MAX {
+            let bytes = self.text.as_bytes();
+            // Scopes are never empty: `start` indexes the first byte.
+            return self.spans.iter().any(|span| {
+                lengths.contains(span.end - span.start)
+                    && bytes[span.start] == first
+                    && test(self.scope(*span))
+            });
+        }
         let start = self
             .spans
             .partition_point(|span| compare(self.scope(*span), prefix).is_lt());
         self.spans[start..]
             .iter()
             .map(|span| self.scope(*span))
-            .take_while(move |scope| scope.starts_with(prefix))
+            .take_while(|scope| scope.starts_with(prefix))
+            .any(test)
     }
 
     #[inline]
@@ -443,15 +467,38 @@ mod tests {
     }
 
     #[test]
-    fn scopes_starting_with_a_prefix_are_found_by_binary_search() {
-        let granted = parse("a ab abc:d b order order:item orders z");
-        let found = |prefix| granted.starting_with(prefix).collect::<Vec<_>>();
-        assert_eq!(found("order"), ["order", "order:item", "orders"]);
-        assert_eq!(found("ab"), ["ab", "abc:d"]);
-        assert_eq!(found(""), granted.iter().collect::<Vec<_>>());
-        assert!(found("c").is_empty());
-        assert!(found("zz").is_empty());
-        assert!(GrantedScopes::empty().starting_with("a").next().is_none());
+    fn candidates_are_the_scopes_with_the_prefix_or_its_first_byte() {
+        fn candidates<'a>(granted: &'a GrantedScopes, prefix: &str) -> Vec<&'a str> {
+            let mut found = Vec::new();
+            granted.any_candidate(prefix, LengthSet::ALL, |scope| {
+                found.push(scope);
+                false
+            });
+            found
+        }
+        let small = parse("a ab abc:d b order order:item orders z");
+        assert_eq!(candidates(&small, "order"), ["order", "order:item", "orders"]);
+        assert_eq!(candidates(&small, "ab"), ["a", "ab", "abc:d"]);
+        assert_eq!(candidates(&small, ""), small.iter().collect::<Vec<_>>());
+        assert!(candidates(&small, "c").is_empty());
+        assert_eq!(candidates(&small, "zz"), ["z"]);
+        assert!(!GrantedScopes::empty().any_candidate("a", LengthSet::ALL, |_| true));
+
+        // Past the scan's size, a binary search finds exactly the prefixed ones.
+        let large: GrantedScopes = (0..40)
+            .map(|index| format!("a{index:02} b{index:02}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .parse()
+            .unwrap();
+        assert!(large.len() > LINEAR_SEARCH_MAX);
+        assert_eq!(
+            candidates(&large, "b1"),
+            (10..20).map(|index| format!("b{index}")).collect::<Vec<_>>()
+        );
+        assert!(candidates(&large, "c").is_empty());
+        // Whatever the size, `test` stops the walk.
+        assert!(large.any_candidate("a3", LengthSet::ALL, |scope| scope == "a35"));
     }
 
     #[test]

@@ -26,8 +26,12 @@
 //! ```
 
 use std::borrow::{Borrow, Cow};
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
+
+use crate::policy::shape::{DefaultShape, default_shape};
 
 /// Whether `byte` may appear in a scope token (RFC 6749 §3.3).
 #[inline]
@@ -107,8 +111,12 @@ pub const fn validate(text: &str) -> Result<(), ScopeError> {
 /// A `Scope` can only hold a string that matches the RFC 6749 §3.3 grammar.
 /// Compare it with other scopes or with `&str` byte for byte; hierarchy and
 /// implications are the business of [`ScopePolicy`](crate::ScopePolicy).
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Scope(Cow<'static, str>);
+#[derive(Clone)]
+pub struct Scope {
+    text: Cow<'static, str>,
+    /// Its place in the default hierarchy, worked out once.
+    shape: Option<DefaultShape>,
+}
 
 impl Scope {
     /// Validates `text` as a scope.
@@ -122,7 +130,10 @@ impl Scope {
     pub fn new(text: impl Into<Cow<'static, str>>) -> Result<Self, ScopeError> {
         let text = text.into();
         validate(&text)?;
-        Ok(Self(text))
+        Ok(Self {
+            shape: default_shape(&text),
+            text,
+        })
     }
 
     /// A scope from a literal, usable in `const` items.
@@ -133,7 +144,10 @@ impl Scope {
     /// a compile error, which is the intended use.
     pub const fn from_static(text: &'static str) -> Self {
         match validate(text) {
-            Ok(()) => Self(Cow::Borrowed(text)),
+            Ok(()) => Self {
+                text: Cow::Borrowed(text),
+                shape: default_shape(text),
+            },
             Err(ScopeError::Empty) => panic!("a scope must not be empty"),
             Err(ScopeError::InvalidCharacter { .. }) => {
                 panic!("a scope must be printable ASCII without space, '\"' or '\\'")
@@ -143,7 +157,40 @@ impl Scope {
 
     /// The scope as a string slice.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// Its place in the hierarchy of the default grammar (`:`, `.write`).
+    pub(crate) fn default_shape(&self) -> Option<DefaultShape> {
+        self.shape
+    }
+}
+
+// Equality, order and hash are those of the text (the shape follows from
+// it), as `Borrow<str>` requires.
+impl PartialEq for Scope {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Scope {}
+
+impl PartialOrd for Scope {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Scope {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.text.cmp(&other.text)
+    }
+}
+
+impl Hash for Scope {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
     }
 }
 

@@ -519,4 +519,27 @@ proptest! {
         let expected = spec_covers(separator, suffix, &granted, &required);
         prop_assert_eq!(policy.scope_covers(&granted, &required), expected);
     }
+
+    /// The default policy decides from the shape each required scope
+    /// recorded and from candidates picked by length and first byte (a
+    /// scan up to 16 granted scopes, a binary search beyond): the same
+    /// answer as the definition, for sets on both sides of that size.
+    #[test]
+    fn the_default_policy_decides_as_the_definition_for_any_set_size(
+        granted in vec(separated_scope(), 1..40),
+        pick in any::<proptest::sample::Index>(),
+        extension in (proptest::sample::select(JOINERS), separated_scope()),
+        derived in any::<bool>(),
+        other in separated_scope(),
+    ) {
+        let required = if derived {
+            format!("{}{}{}", pick.get(&granted), extension.0, extension.1)
+        } else {
+            other
+        };
+        let expected = granted.iter().any(|scope| spec_covers(":", ".write", scope, &required));
+        let requirement = Requirement::from(Scope::new(required).unwrap());
+        let allowed = ScopePolicy::default().check(&granted_from(&granted), &requirement, &()).is_ok();
+        prop_assert_eq!(allowed, expected);
+    }
 }

@@ -1,6 +1,7 @@
 //! Implication rules `p ⇒ [scopes]` and their transitive closure (SPEC §2.3 rule 4).
 
 use super::ScopePolicy;
+use super::shape::LengthSet;
 use crate::{GrantedScopes, Scope};
 
 /// One implication rule after compilation: when a granted set covers
@@ -26,7 +27,7 @@ pub(crate) fn compile(policy: &ScopePolicy, rules: &[(Scope, Vec<Scope>)]) -> Ve
                 .iter()
                 .enumerate()
                 .filter(|(_, (premise, _))| {
-                    let premise = policy.classify(premise.as_str());
+                    let premise = policy.classify_scope(premise);
                     conclusions
                         .iter()
                         .any(|conclusion| policy.covers(conclusion.as_str(), &premise))
@@ -69,7 +70,7 @@ impl ScopePolicy {
     /// The conclusions of the rules a granted set fires, rule by rule.
     pub(crate) fn fired<'p>(&'p self, granted: &'p GrantedScopes) -> impl Iterator<Item = &'p [Scope]> + 'p {
         self.implications.iter().filter_map(move |rule| {
-            let premise = self.classify(rule.premise.as_str());
+            let premise = self.classify_scope(&rule.premise);
             self.covered_directly(granted, &premise).then_some(&*rule.implied)
         })
     }
@@ -86,23 +87,24 @@ impl ScopePolicy {
         prefix: &str,
         satisfies: impl Fn(&str) -> bool,
     ) -> bool {
-        self.implied.starting_with(prefix).any(&satisfies)
+        self.implied.any_candidate(prefix, LengthSet::ALL, &satisfies)
             && self.implications.iter().any(|rule| {
                 rule.implied.iter().any(|scope| satisfies(scope.as_str()))
-                    && self.covered_directly(granted, &self.classify(rule.premise.as_str()))
+                    && self.covered_directly(granted, &self.classify_scope(&rule.premise))
             })
     }
 
     /// Whether the granted set, closed under the implication rules, covers `required`.
     ///
-    /// An exact grant, the common case, is one binary search away; the
-    /// scope is classified, and the hierarchy and the rules looked at, only
-    /// without one.
-    pub(crate) fn covered(&self, granted: &GrantedScopes, required: &str) -> bool {
-        if granted.contains(required) {
+    /// Under the default grammar the scope's recorded shape classifies it,
+    /// and one pass over the granted scopes that share its first segment
+    /// finds an exact grant or a covering one. Under another grammar the
+    /// scope is classified here, so an exact grant is looked for first.
+    pub(crate) fn covered(&self, granted: &GrantedScopes, required: &Scope) -> bool {
+        if !self.default_grammar && granted.contains(required.as_str()) {
             return true;
         }
-        let required = self.classify(required);
+        let required = self.classify_scope(required);
         self.covered_directly(granted, &required)
             || self.implied_scope(granted, required.candidate_prefix(), |scope| {
                 self.covers(scope, &required)

@@ -1,7 +1,8 @@
 //! Coverage of one required scope by one granted scope (SPEC §2.3).
 
-use super::{Matching, ScopePolicy};
-use crate::GrantedScopes;
+use super::shape::{self, LengthSet};
+use super::{DEFAULT_WRITE_SUFFIX, Matching, ScopePolicy};
+use crate::{GrantedScopes, Scope};
 
 /// Access level of a hierarchical scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,6 +29,8 @@ pub(crate) struct RequiredScope<'a> {
     /// `None` when the scope matches exactly only (opaque, empty segment, or
     /// exact-only mode).
     hierarchy: Option<Hierarchy<'a>>,
+    /// The lengths a scope that covers this one can have.
+    cover_lengths: LengthSet,
 }
 
 impl<'a> RequiredScope<'a> {
@@ -42,23 +45,20 @@ impl<'a> RequiredScope<'a> {
 /// Whether `scope` is opaque: it contains `://` or starts with `urn:` (in any
 /// case, as URN schemes are case-insensitive).
 fn is_opaque(scope: &str) -> bool {
-    let bytes = scope.as_bytes();
-    if bytes.len() >= 4 && bytes[..4].eq_ignore_ascii_case(b"urn:") {
-        return true;
-    }
-    // A byte scan, not a substring search: scopes are short, and setting up
-    // a searcher costs more than the scan.
-    bytes
-        .iter()
-        .enumerate()
-        .any(|(index, &byte)| byte == b':' && bytes[index + 1..].starts_with(b"//"))
+    shape::is_opaque(scope.as_bytes())
 }
 
 impl ScopePolicy {
     /// Splits a scope into its path and level under this policy's suffix.
     #[inline]
     fn path_and_level<'a>(&self, scope: &'a str) -> (&'a str, Level) {
-        match scope.strip_suffix(&*self.write_suffix) {
+        // The default suffix is a constant the compiler compares inline.
+        let path = if self.default_grammar {
+            scope.strip_suffix(DEFAULT_WRITE_SUFFIX)
+        } else {
+            scope.strip_suffix(&*self.write_suffix)
+        };
+        match path {
             Some(path) => (path, Level::Write),
             None => (scope, Level::Read),
         }
@@ -115,6 +115,33 @@ impl ScopePolicy {
         RequiredScope {
             text: required,
             hierarchy: self.hierarchy(required),
+            cover_lengths: LengthSet::ALL,
+        }
+    }
+
+    /// Classifies a required scope from the shape it recorded when it was
+    /// made, when this policy's grammar is the default one.
+    #[inline]
+    pub(crate) fn classify_scope<'a>(&self, required: &'a Scope) -> RequiredScope<'a> {
+        if !self.default_grammar {
+            return self.classify(required.as_str());
+        }
+        let text = required.as_str();
+        match required.default_shape() {
+            Some(shape) => RequiredScope {
+                text,
+                hierarchy: Some(Hierarchy {
+                    path: &text[..shape.path_len],
+                    level: if shape.write { Level::Write } else { Level::Read },
+                    first_segment: &text[..shape.first_segment_len],
+                }),
+                cover_lengths: shape.cover_lengths,
+            },
+            None => RequiredScope {
+                text,
+                hierarchy: None,
+                cover_lengths: LengthSet::ALL,
+            },
         }
     }
 
@@ -128,19 +155,23 @@ impl ScopePolicy {
             return false;
         };
         let (granted_path, granted_level) = self.path_and_level(granted);
-        if granted_level < hierarchy.level {
+        // Cheapest first: the level, the length, the byte after the granted
+        // path, and only then the bytes of the path.
+        if granted_level < hierarchy.level || granted_path.len() > hierarchy.path.len() {
             return false;
         }
-        let Some(rest) = hierarchy.path.strip_prefix(granted_path) else {
+        if granted_path.len() < hierarchy.path.len() && !self.splits_at(hierarchy.path, granted_path.len()) {
             return false;
-        };
-        if !rest.is_empty() && !self.splits_at(hierarchy.path, granted_path.len()) {
+        }
+        if !hierarchy.path.starts_with(granted_path) {
             return false;
         }
         // Rare: the granted path is a segment-wise prefix of a path without
         // empty segments, so it has none either; an opaque scope still
-        // matches itself only.
-        !is_opaque(granted)
+        // matches itself only. Under the default grammar the granted scope
+        // cannot be opaque here: its path is a prefix of a path that is not,
+        // ends with a segment, and `.write` holds no `/`.
+        self.default_grammar || !is_opaque(granted)
     }
 
     /// Whether a separator of `path` starts at byte `at`: with a separator
@@ -165,9 +196,11 @@ impl ScopePolicy {
     pub(crate) fn covered_directly(&self, granted: &GrantedScopes, required: &RequiredScope<'_>) -> bool {
         match required.hierarchy {
             None => granted.contains(required.text),
-            Some(hierarchy) => granted
-                .starting_with(hierarchy.first_segment)
-                .any(|scope| self.covers(scope, required)),
+            Some(hierarchy) => {
+                granted.any_candidate(hierarchy.first_segment, required.cover_lengths, |scope| {
+                    self.covers(scope, required)
+                })
+            }
         }
     }
 

@@ -28,6 +28,7 @@
 
 mod implication;
 mod matching;
+pub(crate) mod shape;
 
 use implication::CompiledImplication;
 
@@ -59,6 +60,9 @@ pub struct ScopePolicy {
     /// Every scope some rule grants, to tell at a glance that no rule can
     /// satisfy a requirement.
     implied: GrantedScopes,
+    /// Hierarchical with the default separator and suffix: the shape every
+    /// [`Scope`] records is this policy's.
+    default_grammar: bool,
 }
 
 impl Default for ScopePolicy {
@@ -71,6 +75,7 @@ impl Default for ScopePolicy {
             write_suffix: DEFAULT_WRITE_SUFFIX.into(),
             implications: Vec::new(),
             implied: GrantedScopes::empty(),
+            default_grammar: true,
         }
     }
 }
@@ -90,6 +95,7 @@ impl ScopePolicy {
     pub fn exact_only() -> Self {
         Self {
             matching: Matching::ExactOnly,
+            default_grammar: false,
             ..Self::default()
         }
     }
@@ -205,7 +211,11 @@ impl ScopePolicyBuilder {
         if !problems.is_empty() {
             return Err(PolicyError { problems });
         }
+        let default_grammar = self.matching == Matching::Hierarchical
+            && *separator == *DEFAULT_SEPARATOR
+            && *write_suffix == *DEFAULT_WRITE_SUFFIX;
         let mut policy = ScopePolicy {
+            default_grammar,
             matching: self.matching,
             separator,
             write_suffix,
