@@ -7,6 +7,7 @@
 //! bench inproc    VARIANT ALG MODE RUNS        # median ns/request, in-process
 //! bench callgrind VARIANT ALG MODE N          # one measured batch (run under valgrind)
 //! bench serve     VARIANT ALG PORT             # the variant on 127.0.0.1:PORT
+//! bench decision  REQUIREMENT N                # N scope decisions (run under valgrind)
 //! ```
 //! MODE is `reused` (one token for every request) or `fresh` (every request
 //! a token not seen before, from a pool three times the cache's capacity).
@@ -37,12 +38,15 @@ fn main() {
         "serve" => serve(arg(1), arg(2), arg(3).parse().expect("PORT")),
         "all" => report::all(&args[1..]),
         "check" => check(),
+        "decision" => decision(arg(1), arg(2).parse().expect("N")),
         _ => usage(),
     }
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench all | mint | inproc V ALG MODE RUNS | callgrind V ALG MODE N | serve V ALG PORT");
+    eprintln!(
+        "usage: bench all | mint | inproc V ALG MODE RUNS | callgrind V ALG MODE N | serve V ALG PORT | decision REQUIREMENT N"
+    );
     std::process::exit(2)
 }
 
@@ -221,6 +225,37 @@ fn callgrind(variant: &str, alg: &str, mode: &str, n: usize) {
         });
         bench_batch_axum(&rt, &app, &mut cursor, n);
     }
+}
+
+/// The ten granted scopes of `crates/scopeguard-core/benches/scope_decision.rs`.
+const DECISION_GRANTED: &str = "openid profile email order report:read inventory:price.write \
+    urn:example:billing:read inventory:sales transaction-42 https://api.example.com/x";
+
+/// `n` decisions of the default policy on `DECISION_GRANTED`, for
+/// callgrind: (Ir at 2n − Ir at n) / n is one decision.
+fn decision(requirement: &str, n: usize) {
+    let requirement = scopeguard_core::Requirement::parse(requirement).expect("a requirement");
+    let granted: scopeguard_core::GrantedScopes = DECISION_GRANTED.parse().expect("valid scopes");
+    let policy = scopeguard_core::ScopePolicy::default();
+    let allowed = bench_batch_decision(&policy, &granted, &requirement, n);
+    println!("allowed {allowed} of {n}");
+}
+
+#[inline(never)]
+fn bench_batch_decision(
+    policy: &scopeguard_core::ScopePolicy,
+    granted: &scopeguard_core::GrantedScopes,
+    requirement: &scopeguard_core::Requirement,
+    n: usize,
+) -> usize {
+    use std::hint::black_box;
+    let mut allowed = 0;
+    for _ in 0..n {
+        if black_box(policy).check(black_box(granted), black_box(requirement), &()).is_ok() {
+            allowed += 1;
+        }
+    }
+    allowed
 }
 
 /// Serves the variant on 127.0.0.1:`port`, single-threaded.
