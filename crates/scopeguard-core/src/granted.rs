@@ -233,6 +233,15 @@ impl GrantedScopes {
             .any(test)
     }
 
+    /// The scopes as bytes, when the set is small enough that a scan beats
+    /// a search.
+    #[inline]
+    pub(crate) fn small_scan(&self) -> Option<impl Iterator<Item = &[u8]>> {
+        let bytes = self.text.as_bytes();
+        (self.spans.len() <= LINEAR_SEARCH_MAX)
+            .then(|| self.spans.iter().map(move |span| &bytes[span.start..span.end]))
+    }
+
     #[inline]
     fn scope(&self, span: Span) -> &str {
         &self.text[span.start..span.end]

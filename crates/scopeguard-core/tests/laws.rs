@@ -526,17 +526,22 @@ proptest! {
     /// answer as the definition, for sets on both sides of that size.
     #[test]
     fn the_default_policy_decides_as_the_definition_for_any_set_size(
-        granted in vec(separated_scope(), 1..40),
+        mut granted in vec(separated_scope(), 1..40),
         pick in any::<proptest::sample::Index>(),
         extension in (proptest::sample::select(JOINERS), separated_scope()),
         derived in any::<bool>(),
         other in separated_scope(),
+        (cut, cut_writes) in (any::<proptest::sample::Index>(), any::<bool>()),
     ) {
         let required = if derived {
             format!("{}{}{}", pick.get(&granted), extension.0, extension.1)
         } else {
             other
         };
+        // A character prefix of the required scope, with or without the
+        // write suffix: sometimes a segment-wise prefix, mostly not.
+        let prefix = &required[..=cut.index(required.len())];
+        granted.push(if cut_writes { format!("{prefix}.write") } else { prefix.to_owned() });
         let expected = granted.iter().any(|scope| spec_covers(":", ".write", scope, &required));
         let requirement = Requirement::from(Scope::new(required).unwrap());
         let allowed = ScopePolicy::default().check(&granted_from(&granted), &requirement, &()).is_ok();

@@ -283,6 +283,10 @@ fn empty_segment_scope_only_ever_matches_exactly() {
     assert!(!default_allows(":order", ":order:item"));
     assert!(!default_allows("order:.write", "order:"));
     assert!(!default_allows(".write", "order"));
+    // As long as a covering scope could be (`order.write` is 11 bytes),
+    // and a character prefix of the required scope: still not a segment.
+    assert!(!default_allows("order:item:", "order:item:status"));
+    assert!(!default_allows("openid order:item:", "order:item:status"));
 }
 
 // §2.3 rule 4: implications

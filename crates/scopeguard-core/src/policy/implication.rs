@@ -1,6 +1,7 @@
 //! Implication rules `p ⇒ [scopes]` and their transitive closure (SPEC §2.3 rule 4).
 
 use super::ScopePolicy;
+use super::matching::covered_by_shape;
 use super::shape::LengthSet;
 use crate::{GrantedScopes, Scope};
 
@@ -96,18 +97,30 @@ impl ScopePolicy {
 
     /// Whether the granted set, closed under the implication rules, covers `required`.
     ///
-    /// Under the default grammar the scope's recorded shape classifies it,
-    /// and one pass over the granted scopes that share its first segment
-    /// finds an exact grant or a covering one. Under another grammar the
-    /// scope is classified here, so an exact grant is looked for first.
+    /// Under the default grammar, a small granted set is checked in one
+    /// pass against the shape the scope recorded when it was made. Otherwise
+    /// an exact grant is looked for first, then the scope is classified and
+    /// the hierarchy walked. The rules are looked at only when those fail.
     pub(crate) fn covered(&self, granted: &GrantedScopes, required: &Scope) -> bool {
-        if !self.default_grammar && granted.contains(required.as_str()) {
-            return true;
-        }
-        let required = self.classify_scope(required);
-        self.covered_directly(granted, &required)
-            || self.implied_scope(granted, required.candidate_prefix(), |scope| {
-                self.covers(scope, &required)
+        let direct = match (
+            self.default_grammar,
+            required.default_shape(),
+            granted.small_scan(),
+        ) {
+            (true, Some(shape), Some(scopes)) => {
+                covered_by_shape(scopes, required.as_str().as_bytes(), shape)
+            }
+            _ => {
+                granted.contains(required.as_str())
+                    || self.covered_directly(granted, &self.classify_scope(required))
+            }
+        };
+        direct
+            || (!self.implications.is_empty() && {
+                let required = self.classify_scope(required);
+                self.implied_scope(granted, required.candidate_prefix(), |scope| {
+                    self.covers(scope, &required)
+                })
             })
     }
 

@@ -1,7 +1,7 @@
 //! Coverage of one required scope by one granted scope (SPEC §2.3).
 
-use super::shape::{self, LengthSet};
-use super::{DEFAULT_WRITE_SUFFIX, Matching, ScopePolicy};
+use super::shape::{self, DefaultShape, LengthSet};
+use super::{DEFAULT_SEPARATOR, DEFAULT_WRITE_SUFFIX, Matching, ScopePolicy};
 use crate::{GrantedScopes, Scope};
 
 /// Access level of a hierarchical scope.
@@ -46,6 +46,47 @@ impl<'a> RequiredScope<'a> {
 /// case, as URN schemes are case-insensitive).
 fn is_opaque(scope: &str) -> bool {
     shape::is_opaque(scope.as_bytes())
+}
+
+/// Rules 1–3 of the default grammar in one pass: whether one of `granted`
+/// is `required` or covers it through the hierarchy, by the shape
+/// `required` recorded when it was made.
+///
+/// Only a scope with one of the lengths a covering scope can have and the
+/// same first byte is read further; an exact grant is one comparison. A
+/// covering scope's path is a segment-wise prefix of the required path
+/// (so never opaque: that path is not, and `.write` holds no `/`).
+#[inline]
+pub(crate) fn covered_by_shape<'a>(
+    granted: impl Iterator<Item = &'a [u8]>,
+    required: &[u8],
+    shape: DefaultShape,
+) -> bool {
+    let Some(&first) = required.first() else {
+        return false;
+    };
+    let suffix = DEFAULT_WRITE_SUFFIX.as_bytes();
+    let separator = DEFAULT_SEPARATOR.as_bytes()[0];
+    for scope in granted {
+        if scope.first() != Some(&first) || !shape.cover_lengths.contains(scope.len()) {
+            continue;
+        }
+        if scope == required {
+            return true;
+        }
+        let (path, writes) = match scope.strip_suffix(suffix) {
+            Some(path) => (path, true),
+            None => (scope, false),
+        };
+        let covers = (writes || !shape.write)
+            && path.len() <= shape.path_len
+            && (path.len() == shape.path_len || required[path.len()] == separator)
+            && required.starts_with(path);
+        if covers {
+            return true;
+        }
+    }
+    false
 }
 
 impl ScopePolicy {

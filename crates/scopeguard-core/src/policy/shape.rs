@@ -18,14 +18,14 @@ pub(crate) struct DefaultShape {
     pub(crate) first_segment_len: usize,
     /// Whether the scope ends with the write suffix.
     pub(crate) write: bool,
-    /// The lengths, below 64, of the scopes that can cover this one: its
+    /// The lengths of the scopes that can cover this one: its
     /// own, and each segment-wise prefix of its path with the write suffix
     /// and, when this scope only reads, without.
     pub(crate) cover_lengths: LengthSet,
 }
 
-/// A set of scope lengths: bit `n` for length `n` below 64; every length of
-/// 64 or more is in every set.
+/// A set of scope lengths, to pick candidates: bit `n` for length `n`
+/// below 63, and bit 63 for every length from 63 up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct LengthSet(u64);
 
@@ -37,18 +37,19 @@ impl LengthSet {
         Self(0)
     }
 
-    const fn with(self, length: usize) -> Self {
-        if length < 64 {
-            Self(self.0 | 1 << length)
-        } else {
-            self
-        }
+    const fn bit(length: usize) -> usize {
+        if length < 63 { length } else { 63 }
     }
 
-    /// Whether `length` is in the set.
+    const fn with(self, length: usize) -> Self {
+        Self(self.0 | 1 << Self::bit(length))
+    }
+
+    /// Whether `length` may be in the set: always when it is, and for a
+    /// length from 63 up, whenever the set holds any such length.
     #[inline]
     pub(crate) const fn contains(self, length: usize) -> bool {
-        length >= 64 || self.0 >> length & 1 == 1
+        self.0 >> Self::bit(length) & 1 == 1
     }
 }
 
@@ -177,10 +178,17 @@ mod tests {
         assert_eq!(lengths("order:item:status")[..6], [5, 10, 11, 16, 17, 23]);
         // Only write scopes cover a write scope.
         assert_eq!(lengths("inventory:price.write")[..2], [15, 21]);
-        // Every length from 64 up is a candidate.
-        assert_eq!(lengths("a")[2..], (64..70).collect::<Vec<_>>());
+        assert_eq!(lengths("a"), [1, 7]);
+        // Lengths from 63 up share one bit: a long covering scope is a
+        // candidate, and so is any other scope that long.
         let long = format!("{}:b", "a".repeat(62));
-        assert_eq!(lengths(&long)[..2], [62, 64]);
+        assert_eq!(lengths(&long)[..2], [62, 63]);
+        assert!(
+            default_shape(&long)
+                .expect("a shape")
+                .cover_lengths
+                .contains(1000)
+        );
     }
 
     #[test]
