@@ -8,7 +8,7 @@ use std::ops::Deref;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use scopeguard_core::NamedRequirement;
-use scopeguard_core::authorize::{Denial, authenticated, authorize_request};
+use scopeguard_core::authorize::{Denial, authenticated, authorize_request, layer_renderer};
 use scopeguard_core::claims::{Claims, FromPrincipal};
 use scopeguard_core::renderer::DenialRenderer;
 
@@ -26,9 +26,12 @@ fn principal_and_claims<C: FromPrincipal>(
     if let Some(requirement) = requirement {
         authorize_request(renderer, principal, requirement, &MatchInfo(request.match_info()))?;
     }
-    let principal = authenticated(renderer, principal)?.clone();
-    let claims = C::from_principal(&principal)
-        .map_err(|error| Denial::new(error, renderer.cloned().unwrap_or_default()))?;
+    let principal = authenticated(renderer, principal)?;
+    let claims = C::from_principal(principal).map_err(|error| {
+        let renderer = layer_renderer(renderer, Some(principal));
+        Denial::new(error, renderer.cloned().unwrap_or_default())
+    })?;
+    let principal = principal.clone();
     Ok((principal, claims))
 }
 
@@ -173,8 +176,9 @@ impl<C: FromPrincipal> FromRequest for MaybePrincipal<C> {
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let anonymous = {
             let extensions = request.extensions();
-            extensions.get::<DenialRenderer>().is_some()
-                && extensions.get::<scopeguard_core::Principal>().is_none()
+            // No principal: the renderer, if any, is on its own.
+            extensions.get::<scopeguard_core::Principal>().is_none()
+                && extensions.get::<DenialRenderer>().is_some()
         };
         if anonymous {
             return ready(Ok(Self(None)));

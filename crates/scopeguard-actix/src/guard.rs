@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use actix_web::guard::{Guard, GuardContext};
+use scopeguard_core::authorize::layer_renderer;
 use scopeguard_core::renderer::DenialRenderer;
 use scopeguard_core::{Principal, Requirement};
 
@@ -106,7 +107,8 @@ impl ScopeGuard {
 impl Guard for ScopeGuard {
     fn check(&self, context: &GuardContext<'_>) -> bool {
         let data = context.req_data();
-        if data.get::<DenialRenderer>().is_none() {
+        let principal = data.get::<Principal>();
+        if layer_renderer(data.get::<DenialRenderer>(), principal).is_none() {
             tracing::error!(
                 requirement = %self.requirement,
                 "scope guard on a request the authentication middleware did not see: \
@@ -114,8 +116,7 @@ impl Guard for ScopeGuard {
             );
             return false;
         }
-        data.get::<Principal>()
-            .is_some_and(|principal| principal.check(&self.requirement, &()).is_ok())
+        principal.is_some_and(|principal| principal.check(&self.requirement, &()).is_ok())
     }
 }
 

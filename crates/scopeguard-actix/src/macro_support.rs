@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::error::InternalError;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use scopeguard_core::Principal;
-use scopeguard_core::authorize::authorize_request;
+use scopeguard_core::authorize::{authorize_request, layer_renderer};
 use scopeguard_core::registry::{deny_unresolved, registered_requirement};
 use scopeguard_core::renderer::DenialRenderer;
 
@@ -107,10 +107,11 @@ impl<const ID: u64> RequiresScope<ID> {
     fn check(request: &HttpRequest) -> Result<Self, actix_web::Error> {
         let extensions = request.extensions();
         let renderer = extensions.get::<DenialRenderer>();
+        let principal = extensions.get::<Principal>();
         let requirement = registered_requirement(ID).map_err(|error| {
+            let renderer = layer_renderer(renderer, principal);
             InternalError::from_response(error.clone(), http_response(deny_unresolved(renderer, &error)))
         })?;
-        let principal = extensions.get::<Principal>();
         authorize_request(renderer, principal, requirement, &MatchInfo(request.match_info()))
             .map_err(AuthRejection::from)?;
         Ok(Self(()))

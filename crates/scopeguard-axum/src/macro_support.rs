@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use scopeguard_core::Principal;
-use scopeguard_core::authorize::authorize_request;
+use scopeguard_core::authorize::{authorize_request, layer_renderer};
 use scopeguard_core::registry::{deny_unresolved, registered_requirement};
 use scopeguard_core::renderer::DenialRenderer;
 
@@ -119,7 +119,8 @@ impl<S: Send + Sync, const ID: u64> FromRequestParts<S> for RequiresScope<ID> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
         let requirement = registered_requirement(ID).map_err(|error| {
-            deny_unresolved(parts.extensions.get::<DenialRenderer>(), &error).into_response()
+            let renderer = layer_renderer(parts.extensions.get(), parts.extensions.get());
+            deny_unresolved(renderer, &error).into_response()
         })?;
         let params = requirement.has_templates().then(|| route_params(parts));
         let renderer = parts.extensions.get::<DenialRenderer>();

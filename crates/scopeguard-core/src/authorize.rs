@@ -16,6 +16,10 @@
 //! assert_eq!(anonymous.error(), &AuthError::MissingCredentials);
 //! let unconfigured = authorize_request(None, Some(&principal), &requirement, &()).unwrap_err();
 //! assert_eq!(unconfigured.error().status(), 500);
+//!
+//! // The authentication layer attaches its renderer to the principal it admits.
+//! let admitted = principal.with_denial_renderer(renderer);
+//! assert!(authorize_request(None, Some(&admitted), &requirement, &()).is_ok());
 //! ```
 
 use crate::error::Misconfiguration;
@@ -64,22 +68,35 @@ impl Denial {
     }
 }
 
+/// The renderer the authentication layer left in a request whose
+/// extensions held `renderer` and `principal`: attached to the principal
+/// ([`Principal::denial_renderer`]), or on its own when the request has no
+/// principal. `None` means the authentication layer did not run.
+pub fn layer_renderer<'a>(
+    renderer: Option<&'a DenialRenderer>,
+    principal: Option<&'a Principal>,
+) -> Option<&'a DenialRenderer> {
+    principal.and_then(Principal::denial_renderer).or(renderer)
+}
+
 /// The principal of a request whose extensions held `renderer` and
 /// `principal`: the check behind extractors that need a caller but no scope.
 ///
-/// - no renderer: the authentication layer did not run — 500, never an allow;
+/// - no renderer (see [`layer_renderer`]): the authentication layer did not
+///   run — 500, never an allow;
 /// - no principal: no credentials — 401.
 pub fn authenticated<'a>(
     renderer: Option<&DenialRenderer>,
     principal: Option<&'a Principal>,
 ) -> Result<&'a Principal, Denial> {
-    let Some(renderer) = renderer else {
-        return Err(Denial::new(
+    match (layer_renderer(renderer, principal), principal) {
+        (None, _) => Err(Denial::new(
             AuthError::Misconfigured(Misconfiguration::MissingAuthLayer),
             DenialRenderer::default(),
-        ));
-    };
-    principal.ok_or_else(|| Denial::new(AuthError::MissingCredentials, renderer.clone()))
+        )),
+        (Some(renderer), None) => Err(Denial::new(AuthError::MissingCredentials, renderer.clone())),
+        (Some(_), Some(principal)) => Ok(principal),
+    }
 }
 
 /// Checks `requirement` for a request whose extensions held `renderer` and
@@ -92,7 +109,8 @@ pub fn authorize_request(
     params: &(impl PathParams + ?Sized),
 ) -> Result<(), Denial> {
     let principal = authenticated(renderer, principal)?;
-    principal
-        .check(requirement, params)
-        .map_err(|error| Denial::new(error, renderer.cloned().unwrap_or_default()))
+    principal.check(requirement, params).map_err(|error| {
+        let renderer = layer_renderer(renderer, Some(principal));
+        Denial::new(error, renderer.cloned().unwrap_or_default())
+    })
 }

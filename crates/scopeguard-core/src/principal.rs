@@ -29,6 +29,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::error::{AuthError, StepUpRequired};
+use crate::renderer::DenialRenderer;
 use crate::requirement::{PathParams, StepUp};
 use crate::{GrantedScopes, Requirement, ScopePolicy};
 
@@ -38,6 +39,9 @@ use crate::{GrantedScopes, Requirement, ScopePolicy};
 #[derive(Clone)]
 pub struct Principal {
     inner: Arc<Inner>,
+    /// How the authentication layer that admitted this principal answers
+    /// denials: scope checks further in answer with it.
+    renderer: Option<DenialRenderer>,
 }
 
 struct Inner {
@@ -134,6 +138,23 @@ impl Principal {
     /// The token's claims as the text of a JSON object.
     pub fn claims_json(&self) -> &str {
         &self.inner.claims
+    }
+
+    /// The renderer of the authentication layer that admitted this
+    /// principal, if one did: the scope checks further in answer a denial
+    /// with its realm and body. A principal built by hand has none.
+    pub fn denial_renderer(&self) -> Option<&DenialRenderer> {
+        self.renderer.as_ref()
+    }
+
+    /// This principal, admitted by an authentication layer that answers
+    /// denials with `renderer`. Authentication layers call this before they
+    /// put the principal into the request's extensions, so that one
+    /// extension carries both.
+    #[must_use]
+    pub fn with_denial_renderer(mut self, renderer: DenialRenderer) -> Self {
+        self.renderer = Some(renderer);
+        self
     }
 
     /// Whether both principals share the same validated claims, as when one
@@ -340,6 +361,7 @@ impl PrincipalBuilder {
                 claims: self.claims.unwrap_or_else(|| "{}".to_owned()),
                 policy: self.policy.unwrap_or_default(),
             }),
+            renderer: None,
         }
     }
 }

@@ -2,10 +2,14 @@
 //! user asked to (SPEC §4).
 //!
 //! A [`DenialRenderer`] carries the [`ChallengeConfig`] and the user's
-//! [`ErrorBody`]. The authentication layer puts one into every request's
-//! extensions, so the scope checks further in (layers, extractors, the macro)
-//! answer with the same realm and body; a scope check that finds none knows
-//! the authentication layer is missing.
+//! [`ErrorBody`]. The authentication layer leaves one with every request it
+//! lets through: attached to the principal
+//! ([`Principal::denial_renderer`](crate::Principal::denial_renderer)), or
+//! on its own in the extensions when the request has no principal. The
+//! scope checks further in (layers, extractors, the macro) find it with
+//! [`layer_renderer`](crate::authorize::layer_renderer) and answer with the
+//! same realm and body; a scope check that finds none knows the
+//! authentication layer is missing.
 //!
 //! ```
 //! use scopeguard_core::AuthError;

@@ -215,9 +215,14 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let config = &self.config;
-        request.extensions_mut().insert(config.renderer.clone());
+        // The renderer goes into the extensions attached to the principal,
+        // or on its own when there is none: either way, scope checks
+        // further in find it (`layer_renderer`).
         if config.skip_cors_preflight && is_cors_preflight(&request) {
-            request.extensions_mut().insert(CorsPreflight);
+            let mut extensions = request.extensions_mut();
+            extensions.insert(config.renderer.clone());
+            extensions.insert(CorsPreflight);
+            drop(extensions);
             return forward(&*self.service, request);
         }
         let values = request
@@ -229,9 +234,14 @@ where
                 let rendered = config.renderer.deny(&error);
                 return deny(request, rendered);
             }
-            Credentials::Absent => return forward(&*self.service, request),
+            Credentials::Absent => {
+                request.extensions_mut().insert(config.renderer.clone());
+                return forward(&*self.service, request);
+            }
             Credentials::Known(principal) => {
-                request.extensions_mut().insert(principal);
+                request
+                    .extensions_mut()
+                    .insert(principal.with_denial_renderer(config.renderer.clone()));
                 return forward(&*self.service, request);
             }
             Credentials::Unverified(token) => token.as_str().to_owned(),
@@ -242,7 +252,9 @@ where
         Box::pin(async move {
             match validator.validate_uncached(&token).await {
                 Ok(principal) => {
-                    request.extensions_mut().insert(principal);
+                    request
+                        .extensions_mut()
+                        .insert(principal.with_denial_renderer(renderer));
                     forward(&*service, request).await
                 }
                 Err(error) => deny(request, renderer.deny(&error)).await,

@@ -73,8 +73,11 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        request.extensions_mut().insert(self.renderer.clone());
+        // The renderer goes into the extensions attached to the principal,
+        // or on its own when there is none: either way, scope checks
+        // further in find it (`layer_renderer`).
         if self.skip_cors_preflight && is_cors_preflight(&request) {
+            request.extensions_mut().insert(self.renderer.clone());
             request.extensions_mut().insert(CorsPreflight);
             return ResponseFuture::inner(self.inner.call(request));
         }
@@ -85,9 +88,14 @@ where
             .map(HeaderValue::as_bytes);
         let token = match read_credentials(values, &self.bearer, &*self.validator) {
             Credentials::Rejected(error) => return ResponseFuture::denied(self.renderer.respond(&error)),
-            Credentials::Absent => return ResponseFuture::inner(self.inner.call(request)),
+            Credentials::Absent => {
+                request.extensions_mut().insert(self.renderer.clone());
+                return ResponseFuture::inner(self.inner.call(request));
+            }
             Credentials::Known(principal) => {
-                request.extensions_mut().insert(principal);
+                request
+                    .extensions_mut()
+                    .insert(principal.with_denial_renderer(self.renderer.clone()));
                 return ResponseFuture::inner(self.inner.call(request));
             }
             Credentials::Unverified(token) => token.as_str().to_owned(),
@@ -100,7 +108,9 @@ where
         ResponseFuture::boxed(Box::pin(async move {
             match validator.validate_uncached(&token).await {
                 Ok(principal) => {
-                    request.extensions_mut().insert(principal);
+                    request
+                        .extensions_mut()
+                        .insert(principal.with_denial_renderer(renderer));
                     inner.call(request).await
                 }
                 Err(error) => Ok(renderer.respond(&error)),
