@@ -8,7 +8,7 @@ use std::ops::Deref;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use scopeguard_core::NamedRequirement;
-use scopeguard_core::authorize::{Denial, authenticated, authorize_request, layer_renderer};
+use scopeguard_core::authorize::{Denial, authenticated, authorize_request};
 use scopeguard_core::claims::{Claims, FromPrincipal};
 use scopeguard_core::renderer::DenialRenderer;
 
@@ -23,16 +23,15 @@ fn principal_and_claims<C: FromPrincipal>(
     let extensions = request.extensions();
     let renderer = extensions.get::<DenialRenderer>();
     let principal = extensions.get::<scopeguard_core::Principal>();
-    if let Some(requirement) = requirement {
-        authorize_request(renderer, principal, requirement, &MatchInfo(request.match_info()))?;
-    }
-    let principal = authenticated(renderer, principal)?;
-    let claims = C::from_principal(principal).map_err(|error| {
-        let renderer = layer_renderer(renderer, Some(principal));
-        Denial::new(error, renderer.cloned().unwrap_or_default())
-    })?;
-    let principal = principal.clone();
-    Ok((principal, claims))
+    let principal = match requirement {
+        Some(requirement) => {
+            authorize_request(renderer, principal, requirement, &MatchInfo(request.match_info()))?
+        }
+        None => authenticated(renderer, principal)?,
+    };
+    let claims =
+        C::from_principal(principal).map_err(|error| Denial::of_principal(error, renderer, principal))?;
+    Ok((principal.clone(), claims))
 }
 
 /// Extracts the caller after checking the requirement `R`, with typed claims

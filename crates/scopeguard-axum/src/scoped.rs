@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;
 use http::request::Parts;
-use scopeguard_core::authorize::{Denial, authenticated, authorize_request, layer_renderer};
+use scopeguard_core::authorize::{Denial, authenticated, authorize_request};
 use scopeguard_core::claims::{Claims, FromPrincipal};
 use scopeguard_core::renderer::DenialRenderer;
 use scopeguard_core::{NamedRequirement, Principal};
@@ -73,11 +73,11 @@ where
         let params = requirement.has_templates().then(|| route_params(parts));
         let renderer = parts.extensions.get::<DenialRenderer>();
         let principal = parts.extensions.get::<Principal>();
-        match &params {
+        let principal = match &params {
             Some(params) => authorize_request(renderer, principal, requirement, params),
             None => authorize_request(renderer, principal, requirement, &()),
-        }?;
-        let principal = authenticated(renderer, principal)?.clone();
+        }?
+        .clone();
         let claims = claims_of(parts, &principal)?;
         Ok(Self {
             claims,
@@ -95,7 +95,6 @@ pub(crate) fn principal_of(parts: &Parts) -> Result<Principal, AuthRejection> {
 /// Typed claims of `principal`, or the 401 to answer when they do not fit.
 pub(crate) fn claims_of<C: FromPrincipal>(parts: &Parts, principal: &Principal) -> Result<C, AuthRejection> {
     C::from_principal(principal).map_err(|error| {
-        let renderer = layer_renderer(parts.extensions.get::<DenialRenderer>(), Some(principal));
-        Denial::new(error, renderer.cloned().unwrap_or_default()).into()
+        Denial::of_principal(error, parts.extensions.get::<DenialRenderer>(), principal).into()
     })
 }

@@ -57,6 +57,13 @@ impl Denial {
         &self.renderer
     }
 
+    /// A denial of the admitted `principal`, answered by the renderer of its
+    /// authentication layer ([`layer_renderer`]).
+    pub fn of_principal(error: AuthError, renderer: Option<&DenialRenderer>, principal: &Principal) -> Self {
+        let renderer = layer_renderer(renderer, Some(principal));
+        Self::new(error, renderer.cloned().unwrap_or_default())
+    }
+
     /// Logs the denial and renders the answer.
     pub fn deny(&self) -> crate::ErrorResponse {
         self.renderer.deny(&self.error)
@@ -101,16 +108,16 @@ pub fn authenticated<'a>(
 
 /// Checks `requirement` for a request whose extensions held `renderer` and
 /// `principal`: [`authenticated`], then the principal's scopes, then step-up
-/// (403 / 401).
-pub fn authorize_request(
+/// (403 / 401). Returns the principal that meets it.
+pub fn authorize_request<'a>(
     renderer: Option<&DenialRenderer>,
-    principal: Option<&Principal>,
+    principal: Option<&'a Principal>,
     requirement: &Requirement,
     params: &(impl PathParams + ?Sized),
-) -> Result<(), Denial> {
+) -> Result<&'a Principal, Denial> {
     let principal = authenticated(renderer, principal)?;
-    principal.check(requirement, params).map_err(|error| {
-        let renderer = layer_renderer(renderer, Some(principal));
-        Denial::new(error, renderer.cloned().unwrap_or_default())
-    })
+    principal
+        .check(requirement, params)
+        .map_err(|error| Denial::of_principal(error, renderer, principal))?;
+    Ok(principal)
 }

@@ -139,6 +139,7 @@ where
                 &self.requirement,
                 &MatchInfo(request.match_info()),
             )
+            .map(drop)
         };
         match result {
             Ok(()) => forward(&*self.service, request),

@@ -7,6 +7,7 @@
 //! another separator or suffix works the shape out when it checks.
 
 use super::{DEFAULT_SEPARATOR, DEFAULT_WRITE_SUFFIX};
+use crate::requirement::compile_time::eq;
 
 /// The hierarchy fields of a scope under the default grammar, as byte
 /// lengths of the scope's text.
@@ -82,7 +83,7 @@ pub(crate) const fn default_shape(text: &str) -> Option<DefaultShape> {
         return None;
     }
     let suffix = DEFAULT_WRITE_SUFFIX.as_bytes();
-    let write = ends_with(bytes, suffix);
+    let write = bytes.len() >= suffix.len() && eq(bytes, bytes.len() - suffix.len(), bytes.len(), suffix);
     let path_len = if write {
         bytes.len() - suffix.len()
     } else {
@@ -119,21 +120,6 @@ pub(crate) const fn default_shape(text: &str) -> Option<DefaultShape> {
         write,
         cover_lengths,
     })
-}
-
-const fn ends_with(bytes: &[u8], suffix: &[u8]) -> bool {
-    if bytes.len() < suffix.len() {
-        return false;
-    }
-    let start = bytes.len() - suffix.len();
-    let mut index = 0;
-    while index < suffix.len() {
-        if bytes[start + index] != suffix[index] {
-            return false;
-        }
-        index += 1;
-    }
-    true
 }
 
 #[cfg(test)]

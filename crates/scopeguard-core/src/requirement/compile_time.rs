@@ -201,7 +201,8 @@ const fn next(bytes: &[u8], mut at: usize) -> Token {
     }
 }
 
-const fn eq(bytes: &[u8], start: usize, end: usize, expected: &[u8]) -> bool {
+/// Whether `bytes[start..end]` is `expected`, in a `const fn`.
+pub(crate) const fn eq(bytes: &[u8], start: usize, end: usize, expected: &[u8]) -> bool {
     if end - start != expected.len() {
         return false;
     }

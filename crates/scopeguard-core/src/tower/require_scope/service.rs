@@ -67,7 +67,8 @@ where
                 parts.extensions.get(),
                 &self.requirement,
                 &params,
-            );
+            )
+            .map(drop);
             request = Request::from_parts(parts, body);
             result
         } else {
@@ -77,6 +78,7 @@ where
                 &self.requirement,
                 &(),
             )
+            .map(drop)
         };
         match result {
             Ok(()) => ResponseFuture::inner(self.inner.call(request)),
