@@ -227,7 +227,7 @@ fn callgrind(variant: &str, alg: &str, mode: &str, n: usize) {
     }
 }
 
-/// The ten granted scopes of `crates/scopeguard-core/benches/scope_decision.rs`.
+/// The ten granted scopes of `scopeguard-core/benches/scope_decision.rs`.
 const DECISION_GRANTED: &str = "openid profile email order report:read inventory:price.write \
     urn:example:billing:read inventory:sales transaction-42 https://api.example.com/x";
 

@@ -1,11 +1,11 @@
 //! SPEC §7 from the outside: both conformance servers, `conformance-axum`
 //! and `conformance-actix`, run as child processes with keys found by
-//! discovery at a real OpenID provider (`tests/oidc`), and the whole route
+//! discovery at a real OpenID provider (`test-support/oidc`), and the whole route
 //! table is walked with the provider's tokens. Every case must give the
 //! status, `WWW-Authenticate` and body it names, byte for byte the same
 //! from both servers (each server's own address read as `http://SERVER`).
 //!
-//! Needs Node and `npm ci` in `tests/oidc`; without them the provider test
+//! Needs Node and `npm ci` in `test-support/oidc`; without them the provider test
 //! skips with a message, except under CI (`CI` set), where it fails.
 
 mod conformance_support;

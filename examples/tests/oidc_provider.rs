@@ -1,8 +1,8 @@
 //! SPEC §3.2 and §3.3 against a real OpenID provider: JWT access tokens
-//! issued by Node's `oidc-provider` (`tests/oidc`) with the
+//! issued by Node's `oidc-provider` (`test-support/oidc`) with the
 //! client-credentials grant, validated with keys found by discovery.
 //!
-//! Needs Node and `npm ci` in `tests/oidc`; without them the tests skip with a
+//! Needs Node and `npm ci` in `test-support/oidc`; without them the tests skip with a
 //! message, except under CI (`CI` set), where they fail.
 
 mod oidc_support;

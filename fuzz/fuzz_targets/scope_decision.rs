@@ -12,7 +12,7 @@
 use libfuzzer_sys::fuzz_target;
 use scopeguard_core::{GrantedScopes, Requirement, Scope, ScopePolicy};
 
-#[path = "../../crates/scopeguard-core/tests/support/coverage.rs"]
+#[path = "../../scopeguard-core/tests/support/coverage.rs"]
 mod coverage;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,5 +1,5 @@
 //! Shared fixtures of the fuzz targets: the static key set (the PEM keys of
-//! `crates/scopeguard-core/tests/keys`), tokens signed with it, and a tokio
+//! `scopeguard-core/tests/keys`), tokens signed with it, and a tokio
 //! runtime.
 
 use std::sync::OnceLock;
@@ -14,7 +14,7 @@ pub const AUDIENCE: &str = "orders-api";
 
 macro_rules! key {
     ($file:literal) => {
-        include_bytes!(concat!("../../crates/scopeguard-core/tests/keys/", $file))
+        include_bytes!(concat!("../../scopeguard-core/tests/keys/", $file))
     };
 }
 

@@ -1,4 +1,4 @@
-//! A real OpenID provider for integration tests: `tests/oidc/provider.mjs`
+//! A real OpenID provider for integration tests: `test-support/oidc/provider.mjs`
 //! (Node's `oidc-provider`) run as a child process on 127.0.0.1.
 //!
 //! The provider issues JWT access tokens (RFC 9068) with the
@@ -10,7 +10,7 @@
 //!
 //! When `oidc-provider` is not installed yet, the first test to start the
 //! provider installs it from the committed lockfile (`npm ci` in
-//! `tests/oidc`). Without Node, or when that install fails,
+//! `test-support/oidc`). Without Node, or when that install fails,
 //! [`OidcProviderBuilder::start`] answers `None` after saying why, so the
 //! test can return early; when the `CI` variable is set it panics instead,
 //! so that CI never skips these tests silently.
@@ -41,9 +41,9 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// The deadline of one request to the provider.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// `tests/oidc` at the root of the repository.
+/// `test-support/oidc` at the root of the repository.
 fn provider_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/oidc")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-support/oidc")
 }
 
 /// Whether this runs under continuous integration, where a missing
