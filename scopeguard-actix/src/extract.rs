@@ -6,34 +6,15 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 use scopeguard_core::NamedRequirement;
-use scopeguard_core::authorize::{Denial, authenticated, authorize_request};
 use scopeguard_core::claims::{Claims, FromPrincipal};
-use scopeguard_core::renderer::DenialRenderer;
+use scopeguard_core::request::{admit, admit_caller, admit_optional};
 
 use crate::AuthRejection;
-use crate::path_params::MatchInfo;
+use crate::context::ActixRequest;
 
 /// The principal and its typed claims, or the denial to answer.
-fn principal_and_claims<C: FromPrincipal>(
-    request: &HttpRequest,
-    requirement: Option<&scopeguard_core::Requirement>,
-) -> Result<(scopeguard_core::Principal, C), AuthRejection> {
-    let extensions = request.extensions();
-    let renderer = extensions.get::<DenialRenderer>();
-    let principal = extensions.get::<scopeguard_core::Principal>();
-    let principal = match requirement {
-        Some(requirement) => {
-            authorize_request(renderer, principal, requirement, &MatchInfo(request.match_info()))?
-        }
-        None => authenticated(renderer, principal)?,
-    };
-    let claims =
-        C::from_principal(principal).map_err(|error| Denial::of_principal(error, renderer, principal))?;
-    Ok((principal.clone(), claims))
-}
-
 /// Extracts the caller after checking the requirement `R`, with typed claims
 /// `C` (the standard [`Claims`] by default).
 ///
@@ -83,12 +64,15 @@ impl<R: NamedRequirement, C: FromPrincipal> FromRequest for Scoped<R, C> {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let admitted = admit(&mut ActixRequest::new(request), R::requirement());
         ready(
-            principal_and_claims(request, Some(R::requirement())).map(|(principal, claims)| Self {
-                claims,
-                principal,
-                requirement: PhantomData,
-            }),
+            admitted
+                .map_err(AuthRejection::from)
+                .map(|(principal, claims)| Self {
+                    claims,
+                    principal,
+                    requirement: PhantomData,
+                }),
         )
     }
 }
@@ -143,7 +127,12 @@ impl<C: FromPrincipal> FromRequest for Principal<C> {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(principal_and_claims(request, None).map(|(principal, claims)| Self { claims, principal }))
+        let admitted = admit_caller(&ActixRequest::new(request));
+        ready(
+            admitted
+                .map_err(AuthRejection::from)
+                .map(|(principal, claims)| Self { claims, principal }),
+        )
     }
 }
 
@@ -173,18 +162,11 @@ impl<C: FromPrincipal> FromRequest for MaybePrincipal<C> {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let anonymous = {
-            let extensions = request.extensions();
-            // No principal: the renderer, if any, is on its own.
-            extensions.get::<scopeguard_core::Principal>().is_none()
-                && extensions.get::<DenialRenderer>().is_some()
-        };
-        if anonymous {
-            return ready(Ok(Self(None)));
-        }
+        let admitted = admit_optional(&ActixRequest::new(request));
         ready(
-            principal_and_claims(request, None)
-                .map(|(principal, claims)| Self(Some(Principal { claims, principal }))),
+            admitted
+                .map_err(AuthRejection::from)
+                .map(|caller| Self(caller.map(|(principal, claims)| Principal { claims, principal }))),
         )
     }
 }

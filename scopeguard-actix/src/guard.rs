@@ -5,9 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use actix_web::guard::{Guard, GuardContext};
-use scopeguard_core::authorize::layer_renderer;
-use scopeguard_core::renderer::DenialRenderer;
-use scopeguard_core::{Principal, Requirement};
+use scopeguard_core::Requirement;
+use scopeguard_core::request::route_matches;
+
+use crate::context::ExtensionsRef;
 
 /// An actix [`Guard`] that matches when the request's principal satisfies a
 /// requirement: two handlers on one path told apart by scope.
@@ -106,17 +107,7 @@ impl ScopeGuard {
 
 impl Guard for ScopeGuard {
     fn check(&self, context: &GuardContext<'_>) -> bool {
-        let data = context.req_data();
-        let principal = data.get::<Principal>();
-        if layer_renderer(data.get::<DenialRenderer>(), principal).is_none() {
-            tracing::error!(
-                requirement = %self.requirement,
-                "scope guard on a request the authentication middleware did not see: \
-                 wrap the app (or scope) in `AuthMiddleware`; the guard does not match"
-            );
-            return false;
-        }
-        principal.is_some_and(|principal| principal.check(&self.requirement, &()).is_ok())
+        route_matches(&ExtensionsRef(context.req_data()), &self.requirement)
     }
 }
 

@@ -40,6 +40,7 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod context;
 mod extract;
 mod guard;
 mod macro_support;
@@ -53,27 +54,20 @@ pub mod test_util;
 pub use extract::{MaybePrincipal, Principal, Scoped};
 pub use guard::{ScopeGuard, ScopeGuardError};
 pub use macro_support::requires_scope;
-pub use middleware::{AuthMiddleware, AuthMiddlewareService, RequireScope, RequireScopeService};
+pub use middleware::{
+    AuthMiddleware, AuthenticationMiddleware, RequireScope, RequireScopeMiddleware, ResponseFuture,
+};
 pub use response::AuthRejection;
 
 /// What the expansion of [`requires_scope`] names; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::macro_support::RequiresScope;
+    pub use crate::macro_support::HandlerRequirement;
     pub use scopeguard_core::registry::{RegisteredRequirement, inventory};
 }
 
 /// The framework-independent core, for what this crate does not re-export.
 pub use scopeguard_core as core;
-#[cfg(feature = "jwt")]
-pub use scopeguard_core::JwtValidator;
-pub use scopeguard_core::claims::{Claims, FromPrincipal};
-/// Scope requirements in `utoipa` `OpenAPI` documents (feature `utoipa`).
 #[cfg(feature = "utoipa")]
 pub use scopeguard_core::openapi;
-pub use scopeguard_core::{
-    AuthError, BearerConfig, ChallengeConfig, ErrorBody, ErrorResponse, GrantedScopes, NamedRequirement,
-    Requirement, Scope, ScopePolicy, TokenValidator, scope,
-};
-#[cfg(feature = "introspection")]
-pub use scopeguard_core::{IntrospectionValidator, JwtOrIntrospection};
+pub use scopeguard_core::prelude::*;

@@ -4,16 +4,11 @@
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
-use actix_web::error::InternalError;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use scopeguard_core::Principal;
-use scopeguard_core::authorize::{authorize_request, layer_renderer};
-use scopeguard_core::registry::{deny_unresolved, registered_requirement};
-use scopeguard_core::renderer::DenialRenderer;
+use actix_web::{FromRequest, HttpRequest};
+use scopeguard_core::request::admit_registered;
 
 use crate::AuthRejection;
-use crate::path_params::MatchInfo;
-use crate::response::http_response;
+use crate::context::ActixRequest;
 
 /// Checks a requirement, written as `#[requires_scope(...)]` on the handler,
 /// before the handler's other extractors run.
@@ -101,28 +96,18 @@ pub use scopeguard_macros::requires_scope_actix as requires_scope;
 /// The extractor `#[requires_scope]` adds to a handler: checks the
 /// requirement registered under `ID` (see `scopeguard_core::registry`).
 #[derive(Debug, Clone, Copy)]
-pub struct RequiresScope<const ID: u64>(());
+pub struct HandlerRequirement<const ID: u64>(());
 
-impl<const ID: u64> RequiresScope<ID> {
-    fn check(request: &HttpRequest) -> Result<Self, actix_web::Error> {
-        let extensions = request.extensions();
-        let renderer = extensions.get::<DenialRenderer>();
-        let principal = extensions.get::<Principal>();
-        let requirement = registered_requirement(ID).map_err(|error| {
-            let renderer = layer_renderer(renderer, principal);
-            InternalError::from_response(error.clone(), http_response(deny_unresolved(renderer, &error)))
-        })?;
-        authorize_request(renderer, principal, requirement, &MatchInfo(request.match_info()))
-            .map_err(AuthRejection::from)?;
-        Ok(Self(()))
-    }
-}
-
-impl<const ID: u64> FromRequest for RequiresScope<ID> {
+impl<const ID: u64> FromRequest for HandlerRequirement<ID> {
     type Error = actix_web::Error;
     type Future = Ready<Result<Self, actix_web::Error>>;
 
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(Self::check(request))
+        let admitted = admit_registered(ID, &mut ActixRequest::new(request));
+        ready(
+            admitted
+                .map(|()| Self(()))
+                .map_err(|denial| AuthRejection::from(denial).into()),
+        )
     }
 }

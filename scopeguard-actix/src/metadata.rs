@@ -12,7 +12,7 @@
 //!
 //! ```
 //! use actix_web::{App, web};
-//! use scopeguard_actix::{AuthMiddleware, ChallengeConfig, RequireScope, metadata};
+//! use scopeguard_actix::{AuthMiddleware, Authenticator, ChallengeConfig, RequireScope, metadata};
 //! use scopeguard_actix::core::metadata::ProtectedResourceMetadata;
 //! # use scopeguard_actix::{AuthError, TokenValidator};
 //! # struct MyValidator;
@@ -37,7 +37,7 @@
 //!     .service(metadata::service(document))
 //!     .service(
 //!         web::scope("")
-//!             .wrap(AuthMiddleware::new(MyValidator).challenge(challenge))
+//!             .wrap(AuthMiddleware::from(Authenticator::new(MyValidator).challenge(challenge)))
 //!             .service(
 //!                 web::resource("/orders/{id}/items")
 //!                     .wrap(RequireScope::new("order:item"))

@@ -5,7 +5,7 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use scopeguard_core::authorize::Denial;
+use scopeguard_core::request::Denial;
 use scopeguard_core::{AuthError, ErrorResponse};
 
 /// Copies a rendered answer into an actix response, header for header.

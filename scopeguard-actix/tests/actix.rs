@@ -5,6 +5,7 @@ mod support;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, test, web};
+use scopeguard_actix::Authenticator;
 use scopeguard_actix::{
     AuthError, AuthMiddleware, ErrorResponse, Principal, RequireScope, ScopeGuard, Scoped, scope,
 };
@@ -100,7 +101,9 @@ async fn cors_preflight_is_never_challenged_when_asked() {
                                 .to(|| async { HttpResponse::NoContent().finish() }),
                         ),
                 )
-                .wrap(AuthMiddleware::new(FixedTokens).skip_cors_preflight(skip)),
+                .wrap(AuthMiddleware::from(
+                    Authenticator::new(FixedTokens).skip_cors_preflight(skip),
+                )),
         )
     };
     let preflight = || {
@@ -210,7 +213,9 @@ async fn custom_body_keeps_status_and_challenge() {
                 "/extractor",
                 web::get().to(|_: Scoped<OrderItem>| async { "items" }),
             )
-            .wrap(AuthMiddleware::new(FixedTokens).error_body(body)),
+            .wrap(AuthMiddleware::from(
+                Authenticator::new(FixedTokens).error_body(body),
+            )),
     )
     .await;
     for path in ["/layer", "/extractor"] {
@@ -384,7 +389,7 @@ mod cors {
     use actix_web::http::Method;
     use actix_web::{App, test, web};
 
-    use super::{AuthMiddleware, FixedTokens, RequireScope, StatusCode, call_request};
+    use super::{AuthMiddleware, Authenticator, FixedTokens, RequireScope, StatusCode, call_request};
 
     const ORIGIN: &str = "https://app.example";
 
@@ -426,7 +431,9 @@ mod cors {
                         .wrap(RequireScope::new("order:item"))
                         .route(web::put().to(|| async { "updated" })),
                 )
-                .wrap(AuthMiddleware::new(FixedTokens).skip_cors_preflight(true))
+                .wrap(AuthMiddleware::from(
+                    Authenticator::new(FixedTokens).skip_cors_preflight(true),
+                ))
                 .wrap(cors()),
         )
         .await;
@@ -478,7 +485,9 @@ mod cors {
                             .route(web::put().to(|| async { "updated" })),
                     )
                     .wrap(cors())
-                    .wrap(AuthMiddleware::new(FixedTokens).skip_cors_preflight(skip)),
+                    .wrap(AuthMiddleware::from(
+                        Authenticator::new(FixedTokens).skip_cors_preflight(skip),
+                    )),
             )
         };
         let stale_preflight = || {

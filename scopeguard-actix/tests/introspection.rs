@@ -13,6 +13,7 @@ mod support;
 use actix_web::{App, test, web};
 use introspection_cases::{CASES, COMBINED, DOWN, HANDLER_BODY, INTROSPECTED, REALM, REQUIRED, ROUTE};
 use introspection_server::IntrospectionServer;
+use scopeguard_actix::Authenticator;
 use scopeguard_actix::core::TokenValidator;
 use scopeguard_actix::{AuthMiddleware, ChallengeConfig, RequireScope};
 
@@ -35,7 +36,9 @@ where
 {
     let challenge = ChallengeConfig::builder().realm(REALM).build().expect("a realm");
     web::scope(prefix)
-        .wrap(AuthMiddleware::new(validator).challenge(challenge))
+        .wrap(AuthMiddleware::from(
+            Authenticator::new(validator).challenge(challenge),
+        ))
         .service(
             web::resource(ROUTE)
                 .wrap(RequireScope::new(REQUIRED))

@@ -92,7 +92,7 @@ impl Orders {
 
 /// A handler naming an id nothing registered, as no expansion of the macro
 /// can.
-async fn forged(_: scopeguard_actix::__private::RequiresScope<7>) -> &'static str {
+async fn forged(_: scopeguard_actix::__private::HandlerRequirement<7>) -> &'static str {
     "forged"
 }
 

@@ -8,6 +8,7 @@ mod tokens;
 #[path = "../../test-support/shared/raw_http.rs"]
 mod raw_http;
 
+use scopeguard_actix::Authenticator;
 use std::net::SocketAddr;
 
 use actix_web::{App, web};
@@ -102,7 +103,9 @@ fn serve_app_with(template_prefixes: bool) -> SocketAddr {
         let challenge = challenge(&document);
         App::new().service(metadata::service(document)).service(
             web::scope("")
-                .wrap(AuthMiddleware::new(FixedTokens).challenge(challenge))
+                .wrap(AuthMiddleware::from(
+                    Authenticator::new(FixedTokens).challenge(challenge),
+                ))
                 .configure(routes),
         )
     })

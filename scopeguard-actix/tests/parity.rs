@@ -6,6 +6,7 @@ mod cases;
 mod support;
 
 use actix_web::{App, test, web};
+use scopeguard_actix::Authenticator;
 use scopeguard_actix::{
     AuthMiddleware, ChallengeConfig, Principal, RequireScope, Scoped, requires_scope, scope,
 };
@@ -78,7 +79,9 @@ async fn run(challenge: ChallengeConfig, table: &[cases::Case]) {
                     .to(|principal: Principal| async move { principal.sub().unwrap_or_default().to_owned() }),
             )
             .route("/health", web::get().to(|| async { "ok" }))
-            .wrap(AuthMiddleware::new(FixedTokens).challenge(challenge)),
+            .wrap(AuthMiddleware::from(
+                Authenticator::new(FixedTokens).challenge(challenge),
+            )),
     )
     .await;
     for case in table {

@@ -2,15 +2,11 @@
 //! extractor its expansion adds to the handler.
 
 use axum::extract::FromRequestParts;
-use axum::response::{IntoResponse, Response};
 use http::request::Parts;
-use scopeguard_core::Principal;
-use scopeguard_core::authorize::{authorize_request, layer_renderer};
-use scopeguard_core::registry::{deny_unresolved, registered_requirement};
-use scopeguard_core::renderer::DenialRenderer;
+use scopeguard_core::request::admit_registered;
 
 use crate::AuthRejection;
-use crate::path_params::route_params;
+use crate::context::AxumRequest;
 
 /// Checks a requirement, written as `#[requires_scope(...)]` on the handler,
 /// before the handler's other extractors run.
@@ -112,24 +108,13 @@ pub use scopeguard_macros::requires_scope_axum as requires_scope;
 /// The extractor `#[requires_scope]` adds to a handler: checks the
 /// requirement registered under `ID` (see `scopeguard_core::registry`).
 #[derive(Debug, Clone, Copy)]
-pub struct RequiresScope<const ID: u64>(());
+pub struct HandlerRequirement<const ID: u64>(());
 
-impl<S: Send + Sync, const ID: u64> FromRequestParts<S> for RequiresScope<ID> {
-    type Rejection = Response;
+impl<S: Send + Sync, const ID: u64> FromRequestParts<S> for HandlerRequirement<ID> {
+    type Rejection = AuthRejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
-        let requirement = registered_requirement(ID).map_err(|error| {
-            let renderer = layer_renderer(parts.extensions.get(), parts.extensions.get());
-            deny_unresolved(renderer, &error).into_response()
-        })?;
-        let params = requirement.has_templates().then(|| route_params(parts));
-        let renderer = parts.extensions.get::<DenialRenderer>();
-        let principal = parts.extensions.get::<Principal>();
-        match &params {
-            Some(params) => authorize_request(renderer, principal, requirement, params),
-            None => authorize_request(renderer, principal, requirement, &()),
-        }
-        .map_err(|denial| AuthRejection::from(denial).into_response())?;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AuthRejection> {
+        admit_registered(ID, &mut AxumRequest(parts))?;
         Ok(Self(()))
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use axum::{Router, routing::get};
-//! use scopeguard_axum::{AuthLayer, ChallengeConfig, RequireScope, metadata};
+//! use scopeguard_axum::{AuthLayer, Authenticator, ChallengeConfig, RequireScope, metadata};
 //! use scopeguard_axum::core::metadata::ProtectedResourceMetadata;
 //! # use scopeguard_axum::{AuthError, TokenValidator};
 //! # struct MyValidator;
@@ -31,7 +31,7 @@
 //! let app: Router = Router::new()
 //!     .route("/orders/{id}/items", get(|| async { "items" }))
 //!     .route_layer(RequireScope::new("order:item"))
-//!     .layer(AuthLayer::new(MyValidator).challenge(challenge))
+//!     .layer(AuthLayer::from(Authenticator::new(MyValidator).challenge(challenge)))
 //!     // After the layer: outside authentication.
 //!     .merge(metadata::router(document));
 //! ```

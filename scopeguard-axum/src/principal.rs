@@ -6,12 +6,11 @@ use std::ops::Deref;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
-use scopeguard_core::AuthError;
-use scopeguard_core::authorize::authenticated;
 use scopeguard_core::claims::{Claims, FromPrincipal};
+use scopeguard_core::request::{admit_caller, admit_optional};
 
 use crate::AuthRejection;
-use crate::scoped::{claims_of, principal_of};
+use crate::context::AxumRequest;
 
 /// The authenticated caller, with typed claims `C` (the standard [`Claims`]
 /// by default). Derefs to the token's
@@ -68,8 +67,7 @@ impl<C: FromPrincipal, S: Send + Sync> FromRequestParts<S> for Principal<C> {
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let principal = principal_of(parts)?;
-        let claims = claims_of(parts, &principal)?;
+        let (principal, claims) = admit_caller(&AxumRequest(parts))?;
         Ok(Self { claims, principal })
     }
 }
@@ -80,14 +78,7 @@ impl<C: FromPrincipal, S: Send + Sync> OptionalFromRequestParts<S> for Principal
     /// `None` without credentials; still 500 when the authentication layer
     /// is missing, and 401 when the claims do not fit `C`.
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Self::Rejection> {
-        match authenticated(parts.extensions.get(), parts.extensions.get()) {
-            Ok(principal) => {
-                let principal = principal.clone();
-                let claims = claims_of(parts, &principal)?;
-                Ok(Some(Self { claims, principal }))
-            }
-            Err(denial) if denial.error() == &AuthError::MissingCredentials => Ok(None),
-            Err(denial) => Err(denial.into()),
-        }
+        let caller = admit_optional(&AxumRequest(parts))?;
+        Ok(caller.map(|(principal, claims)| Self { claims, principal }))
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use scopeguard_core::AuthError;
-use scopeguard_core::authorize::Denial;
+use scopeguard_core::request::Denial;
 
 /// The rejection of [`Scoped`](crate::Scoped) and
 /// [`Principal`](crate::Principal): the SPEC §4 answer, rendered with the

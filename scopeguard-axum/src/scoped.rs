@@ -5,13 +5,12 @@ use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;
 use http::request::Parts;
-use scopeguard_core::authorize::{Denial, authenticated, authorize_request};
 use scopeguard_core::claims::{Claims, FromPrincipal};
-use scopeguard_core::renderer::DenialRenderer;
+use scopeguard_core::request::admit;
 use scopeguard_core::{NamedRequirement, Principal};
 
 use crate::AuthRejection;
-use crate::path_params::route_params;
+use crate::context::AxumRequest;
 
 /// Extracts the caller after checking the requirement `R`, with typed claims
 /// `C` (the standard [`Claims`] by default).
@@ -69,32 +68,11 @@ where
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let requirement = R::requirement();
-        let params = requirement.has_templates().then(|| route_params(parts));
-        let renderer = parts.extensions.get::<DenialRenderer>();
-        let principal = parts.extensions.get::<Principal>();
-        let principal = match &params {
-            Some(params) => authorize_request(renderer, principal, requirement, params),
-            None => authorize_request(renderer, principal, requirement, &()),
-        }?
-        .clone();
-        let claims = claims_of(parts, &principal)?;
+        let (principal, claims) = admit(&mut AxumRequest(parts), R::requirement())?;
         Ok(Self {
             claims,
             principal,
             requirement: PhantomData,
         })
     }
-}
-
-/// The principal the authentication layer left, or the denial to answer.
-pub(crate) fn principal_of(parts: &Parts) -> Result<Principal, AuthRejection> {
-    Ok(authenticated(parts.extensions.get(), parts.extensions.get())?.clone())
-}
-
-/// Typed claims of `principal`, or the 401 to answer when they do not fit.
-pub(crate) fn claims_of<C: FromPrincipal>(parts: &Parts, principal: &Principal) -> Result<C, AuthRejection> {
-    C::from_principal(principal).map_err(|error| {
-        Denial::of_principal(error, parts.extensions.get::<DenialRenderer>(), principal).into()
-    })
 }

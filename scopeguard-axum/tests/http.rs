@@ -6,6 +6,7 @@ mod support;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use http::StatusCode;
+use scopeguard_axum::Authenticator;
 use scopeguard_axum::{AuthLayer, Principal, RequireScope, Scoped, scope};
 use support::{
     FixedTokens, assert_insufficient_scope, assert_missing_token, assert_server_error, auth_layer,
@@ -343,14 +344,14 @@ async fn claims_that_do_not_fit_the_type_are_401() {
 
 #[tokio::test]
 async fn custom_body_keeps_status_and_challenge() {
-    let app = routes().layer(AuthLayer::new(FixedTokens).error_body(
+    let app = routes().layer(AuthLayer::from(Authenticator::new(FixedTokens).error_body(
         |error: &scopeguard_axum::AuthError, response: scopeguard_axum::ErrorResponse| {
             response.with_body(
                 http::HeaderValue::from_static("text/plain"),
                 format!("denied: {}", error.label()),
             )
         },
-    ));
+    )));
     for mechanism in MECHANISMS {
         let answer = get_with(&app, &format!("/{mechanism}/orders/1/items"), Some("nobody")).await;
         assert_eq!(answer.status, StatusCode::FORBIDDEN);

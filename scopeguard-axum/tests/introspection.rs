@@ -15,6 +15,7 @@ use introspection_cases::{
     CASES, COMBINED, Case, DOWN, HANDLER_BODY, INTROSPECTED, REALM, REQUIRED, ROUTE, Validators,
 };
 use introspection_server::IntrospectionServer;
+use scopeguard_axum::Authenticator;
 use scopeguard_axum::core::TokenValidator;
 use scopeguard_axum::{AuthLayer, ChallengeConfig, RequireScope};
 
@@ -29,9 +30,9 @@ where
         ROUTE,
         get(|| async { HANDLER_BODY }).route_layer(RequireScope::new(REQUIRED)),
     );
-    Router::new()
-        .nest(prefix, routes)
-        .layer(AuthLayer::new(validator).challenge(challenge))
+    Router::new().nest(prefix, routes).layer(AuthLayer::from(
+        Authenticator::new(validator).challenge(challenge),
+    ))
 }
 
 fn app(validators: Validators) -> Router {

@@ -70,7 +70,7 @@ impl Orders {
 
 /// A handler naming an id nothing registered, as no expansion of the macro
 /// can.
-async fn forged(_: scopeguard_axum::__private::RequiresScope<7>) -> &'static str {
+async fn forged(_: scopeguard_axum::__private::HandlerRequirement<7>) -> &'static str {
     "forged"
 }
 

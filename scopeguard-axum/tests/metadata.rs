@@ -8,6 +8,7 @@ mod tokens;
 #[path = "../../test-support/shared/raw_http.rs"]
 mod raw_http;
 
+use scopeguard_axum::Authenticator;
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -83,7 +84,9 @@ fn app_with(document: ProtectedResourceMetadata) -> Router {
         .build()
         .expect("a valid challenge configuration");
     routes()
-        .layer(AuthLayer::new(FixedTokens).challenge(challenge))
+        .layer(AuthLayer::from(
+            Authenticator::new(FixedTokens).challenge(challenge),
+        ))
         .merge(metadata::router(document))
 }
 

@@ -8,6 +8,7 @@ mod cases;
 
 use axum::Router;
 use axum::routing::{get, post, put};
+use scopeguard_axum::Authenticator;
 use scopeguard_axum::{AuthLayer, ChallengeConfig, Principal, RequireScope, Scoped, requires_scope, scope};
 use support::{FixedTokens, send_with_headers};
 
@@ -71,7 +72,9 @@ fn app(challenge: ChallengeConfig) -> Router {
             get(|principal: Principal| async move { principal.sub().unwrap_or_default().to_owned() }),
         )
         .route("/health", get(|| async { "ok" }))
-        .layer(AuthLayer::new(FixedTokens).challenge(challenge))
+        .layer(AuthLayer::from(
+            Authenticator::new(FixedTokens).challenge(challenge),
+        ))
 }
 
 async fn run(app: Router, table: &[cases::Case]) {

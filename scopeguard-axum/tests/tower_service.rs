@@ -4,6 +4,7 @@
 mod captured_logs;
 mod support;
 
+use scopeguard_axum::Authenticator;
 use std::convert::Infallible;
 
 use captured_logs::capture;
@@ -207,7 +208,9 @@ async fn require_scope_without_auth_layer_is_500_and_an_error_event() {
 async fn cors_preflight_passes_through_require_scope_when_asked() {
     let service = |skip: bool| {
         ServiceBuilder::new()
-            .layer(AuthLayer::new(FixedTokens).skip_cors_preflight(skip))
+            .layer(AuthLayer::from(
+                Authenticator::new(FixedTokens).skip_cors_preflight(skip),
+            ))
             .layer(RequireScope::new("order:item"))
             .service_fn(|_: Request<String>| async {
                 Ok::<_, Infallible>(Response::new(b"preflight".to_vec()))

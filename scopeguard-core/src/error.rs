@@ -189,6 +189,16 @@ pub enum Misconfiguration {
     /// A template scope names a path parameter the route lacks.
     #[error("a template scope names the missing path parameter `{0}`")]
     MissingPathParameter(String),
+    /// The requirement of a `#[requires_scope]` handler cannot be resolved
+    /// from the program's registrations.
+    #[error("the requirement of this #[requires_scope] handler cannot be resolved: {detail}")]
+    UnresolvedRequirement {
+        /// The stable label of the cause (a
+        /// [`RegistryError`](crate::registry::RegistryError) label).
+        label: &'static str,
+        /// What is wrong, for the log.
+        detail: String,
+    },
 }
 
 impl Misconfiguration {
@@ -197,6 +207,7 @@ impl Misconfiguration {
         match self {
             Self::MissingAuthLayer => "missing_auth_layer",
             Self::MissingPathParameter(_) => "missing_template_parameter",
+            Self::UnresolvedRequirement { label, .. } => label,
         }
     }
 }

@@ -26,8 +26,6 @@
 #[cfg(all(feature = "jwt", not(any(feature = "aws-lc-rs", feature = "rust-crypto"))))]
 compile_error!("the `jwt` feature needs a crypto backend: enable `aws-lc-rs` (the default) or `rust-crypto`");
 
-pub mod authenticate;
-pub mod authorize;
 pub mod bearer;
 pub mod catalogue;
 pub mod challenge;
@@ -49,9 +47,11 @@ pub mod metadata;
 #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 pub mod openapi;
 pub mod policy;
+pub mod prelude;
 pub mod principal;
 pub mod registry;
 pub mod renderer;
+pub mod request;
 pub mod requirement;
 pub mod scope;
 #[cfg(feature = "test-util")]

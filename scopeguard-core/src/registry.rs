@@ -11,7 +11,8 @@
 //!
 //! Resolving fails closed: an id that nothing registered, two different
 //! texts that share an id, or a text that does not parse make the handler
-//! answer 500 with an `error!` log ([`deny_unresolved`]), never an allow.
+//! answer 500 with an `error!` log
+//! ([`admit_registered`](crate::request::admit_registered)), never an allow.
 //!
 //! ```
 //! use scopeguard_core::registry::registered_requirements;
@@ -31,9 +32,7 @@ use std::sync::LazyLock;
 #[doc(hidden)]
 pub use inventory;
 
-use crate::error::Misconfiguration;
-use crate::renderer::DenialRenderer;
-use crate::{AuthError, ErrorResponse, Requirement};
+use crate::Requirement;
 
 /// A requirement a `#[requires_scope(...)]` handler registered.
 #[derive(Debug, PartialEq, Eq)]
@@ -222,25 +221,6 @@ pub fn registered_requirement(id: u64) -> Result<&'static Requirement, RegistryE
     REGISTRY.resolve(id)
 }
 
-/// Logs an unresolved requirement at `error!`, with its precise reason, and
-/// renders the 500 to answer: the answer of every server-side configuration
-/// error (`server_error`, no challenge). A custom
-/// [`ErrorBody`](crate::ErrorBody) sees it as
-/// `AuthError::Misconfigured(Misconfiguration::MissingAuthLayer)`; the log
-/// names the real cause.
-pub fn deny_unresolved(renderer: Option<&DenialRenderer>, error: &RegistryError) -> ErrorResponse {
-    tracing::error!(
-        reason = error.label(),
-        status = 500,
-        %error,
-        "request denied: the requirement of this #[requires_scope] handler cannot be resolved"
-    );
-    renderer
-        .cloned()
-        .unwrap_or_default()
-        .render(&AuthError::Misconfigured(Misconfiguration::MissingAuthLayer))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,13 +321,6 @@ mod tests {
                 ..
             })
         ));
-    }
-
-    #[test]
-    fn an_unresolved_requirement_is_answered_500() {
-        let response = deny_unresolved(None, &RegistryError::Unregistered { id: 7 });
-        assert_eq!(response.status(), 500);
-        assert!(response.headers().all(|(name, _)| name != "www-authenticate"));
     }
 
     #[test]

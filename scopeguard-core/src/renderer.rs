@@ -7,7 +7,7 @@
 //! ([`Principal::denial_renderer`](crate::Principal::denial_renderer)), or
 //! on its own in the extensions when the request has no principal. The
 //! scope checks further in (layers, extractors, the macro) find it with
-//! [`layer_renderer`](crate::authorize::layer_renderer) and answer with the
+//! [`layer_renderer`](crate::request::layer_renderer) and answer with the
 //! same realm and body; a scope check that finds none knows the
 //! authentication layer is missing.
 //!

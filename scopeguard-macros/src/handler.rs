@@ -37,7 +37,7 @@ impl Adapter {
     /// The parameter that checks the requirement `id`.
     fn check(self, id: &Literal) -> FnArg {
         let krate = self.krate();
-        parse_quote!(_: ::#krate::__private::RequiresScope<#id>)
+        parse_quote!(_: ::#krate::__private::HandlerRequirement<#id>)
     }
 
     /// The statement that registers `text` under `id` for `handler`.
@@ -116,7 +116,7 @@ mod tests {
     fn injected(adapter: &str) -> FnArg {
         let krate = Ident::new(adapter, Span::call_site());
         let id = Literal::u64_suffixed(scopeguard_core::registry::requirement_id("order:item"));
-        parse_quote!(_: ::#krate::__private::RequiresScope<#id>)
+        parse_quote!(_: ::#krate::__private::HandlerRequirement<#id>)
     }
 
     #[test]

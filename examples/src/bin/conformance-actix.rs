@@ -14,7 +14,8 @@ use std::sync::Arc;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use scopeguard_actix::{
-    AuthMiddleware, Principal, RequireScope, ScopeGuard, Scoped, metadata, requires_scope, scope,
+    AuthMiddleware, Authenticator, Principal, RequireScope, ScopeGuard, Scoped, metadata, requires_scope,
+    scope,
 };
 use scopeguard_examples::conformance::bodies::{MeBody, OrdersBody, RouteBody, View};
 use scopeguard_examples::conformance::config::ConformanceConfig;
@@ -199,10 +200,10 @@ async fn run() -> Result<(), StartupError> {
         if let Some(introspection) = &introspection {
             app = app.service(
                 web::scope("/introspected")
-                    .wrap(
-                        AuthMiddleware::from_shared(Arc::clone(introspection))
+                    .wrap(AuthMiddleware::from(
+                        Authenticator::from_shared(Arc::clone(introspection))
                             .challenge(site.challenge.clone()),
-                    )
+                    ))
                     .service(
                         web::resource("/orders/{id}/items")
                             .wrap(layers.order_items.clone())
@@ -213,7 +214,9 @@ async fn run() -> Result<(), StartupError> {
         let layers = layers.clone();
         app.service(
             web::scope("")
-                .wrap(AuthMiddleware::from_shared(Arc::clone(&jwt)).challenge(site.challenge.clone()))
+                .wrap(AuthMiddleware::from(
+                    Authenticator::from_shared(Arc::clone(&jwt)).challenge(site.challenge.clone()),
+                ))
                 .configure(move |config| protected(config, &layers)),
         )
     })

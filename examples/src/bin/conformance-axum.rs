@@ -15,7 +15,9 @@ use std::sync::{Arc, LazyLock};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use scopeguard_axum::core::Requirement;
-use scopeguard_axum::{AuthLayer, Principal, RequireScope, Scoped, metadata, requires_scope, scope};
+use scopeguard_axum::{
+    AuthLayer, Authenticator, Principal, RequireScope, Scoped, metadata, requires_scope, scope,
+};
 use scopeguard_examples::conformance::bodies::{MeBody, OrdersBody, RouteBody, View};
 use scopeguard_examples::conformance::config::ConformanceConfig;
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
@@ -169,7 +171,9 @@ async fn run() -> Result<(), StartupError> {
         .route("/admin/audit", get(admin_audit).route_layer(layers.admin_audit))
         .route("/users/{id}", delete(user_delete))
         .route("/payments", post(payment))
-        .layer(AuthLayer::new(jwt).challenge(site.challenge.clone()));
+        .layer(AuthLayer::from(
+            Authenticator::new(jwt).challenge(site.challenge.clone()),
+        ));
     let mut app = Router::new()
         .route("/health", get(health))
         .merge(metadata::router(site.document.clone()))
@@ -181,7 +185,9 @@ async fn run() -> Result<(), StartupError> {
                     "/introspected/orders/{id}/items",
                     get(introspected_order_items).route_layer(layers.order_items),
                 )
-                .layer(AuthLayer::new(introspection).challenge(site.challenge.clone())),
+                .layer(AuthLayer::from(
+                    Authenticator::new(introspection).challenge(site.challenge.clone()),
+                )),
         );
     }
 

@@ -6,15 +6,11 @@ use std::sync::Arc;
 use actix_web::HttpMessage;
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::http::{Method, header};
-use scopeguard_core::authenticate::{Credentials, read_credentials};
-use scopeguard_core::authorize::CorsPreflight;
-use scopeguard_core::bearer::BearerConfig;
-use scopeguard_core::challenge::{ChallengeConfig, ErrorBody};
-use scopeguard_core::renderer::DenialRenderer;
+use scopeguard_core::request::{Admission, Authenticator};
 use scopeguard_core::validator::TokenValidator;
 
-use super::{Answer, deny, forward};
+use super::{ResponseFuture, deny, forward};
+use crate::context::{ExtensionsMut, Head};
 
 /// Validates bearer tokens and stores the
 /// [`Principal`](scopeguard_core::Principal) in request extensions.
@@ -27,7 +23,7 @@ use super::{Answer, deny, forward};
 ///
 /// ```
 /// use actix_web::{App, web};
-/// use scopeguard_actix::{AuthMiddleware, RequireScope};
+/// use scopeguard_actix::{AuthMiddleware, Authenticator, RequireScope};
 /// # use scopeguard_actix::{AuthError, TokenValidator};
 /// # struct MyValidator;
 /// # impl TokenValidator for MyValidator {
@@ -42,7 +38,7 @@ use super::{Answer, deny, forward};
 ///             .wrap(RequireScope::new("order:item"))
 ///             .route(web::get().to(|| async { "items" })),
 ///     )
-///     .wrap(AuthMiddleware::new(MyValidator).skip_cors_preflight(true));
+///     .wrap(AuthMiddleware::from(Authenticator::new(MyValidator).skip_cors_preflight(true)));
 /// ```
 ///
 /// CORS: with `skip_cors_preflight(true)`, preflight requests (`OPTIONS`
@@ -62,7 +58,7 @@ use super::{Answer, deny, forward};
 /// ```
 /// use actix_cors::Cors;
 /// use actix_web::{App, web};
-/// use scopeguard_actix::{AuthMiddleware, RequireScope};
+/// use scopeguard_actix::{AuthMiddleware, Authenticator, RequireScope};
 /// # use scopeguard_actix::{AuthError, TokenValidator};
 /// # struct MyValidator;
 /// # impl TokenValidator for MyValidator {
@@ -84,68 +80,46 @@ use super::{Answer, deny, forward};
 ///             .wrap(RequireScope::new("order:item"))
 ///             .route(web::put().to(|| async { "updated" })),
 ///     )
-///     .wrap(AuthMiddleware::new(MyValidator).skip_cors_preflight(true))
+///     .wrap(AuthMiddleware::from(Authenticator::new(MyValidator).skip_cors_preflight(true)))
 ///     .wrap(cors());
 /// ```
 #[must_use]
 pub struct AuthMiddleware<V> {
-    validator: Arc<V>,
-    bearer: BearerConfig,
-    renderer: DenialRenderer,
-    skip_cors_preflight: bool,
+    authenticator: Arc<Authenticator<V>>,
 }
 
 impl<V: TokenValidator> AuthMiddleware<V> {
-    /// Validates tokens with `validator`.
+    /// Validates tokens with `validator`, with the default settings (see
+    /// [`Authenticator`] for the others).
     pub fn new(validator: V) -> Self {
-        Self::from_shared(Arc::new(validator))
+        Authenticator::new(validator).into()
     }
 
     /// Validates tokens with a shared validator.
     pub fn from_shared(validator: Arc<V>) -> Self {
-        Self {
-            validator,
-            bearer: BearerConfig::default(),
-            renderer: DenialRenderer::default(),
-            skip_cors_preflight: false,
-        }
+        Authenticator::from_shared(validator).into()
     }
 }
 
 impl<V> AuthMiddleware<V> {
-    /// Sets the realm and resource-metadata URL of challenges.
-    pub fn challenge(mut self, challenge: ChallengeConfig) -> Self {
-        self.renderer = DenialRenderer::new(challenge);
-        self
+    /// The authentication step this middleware runs.
+    pub fn authenticator(&self) -> &Authenticator<V> {
+        &self.authenticator
     }
+}
 
-    /// Replaces the body of every error response (status and challenge stay).
-    pub fn error_body(mut self, body: impl ErrorBody + Send + Sync + 'static) -> Self {
-        self.renderer = self.renderer.with_error_body(body);
-        self
-    }
-
-    /// Sets how the bearer token is taken from the request.
-    pub fn bearer(mut self, bearer: BearerConfig) -> Self {
-        self.bearer = bearer;
-        self
-    }
-
-    /// When `true`, CORS preflight requests pass on untouched, never
-    /// challenged.
-    pub fn skip_cors_preflight(mut self, skip: bool) -> Self {
-        self.skip_cors_preflight = skip;
-        self
+impl<V> From<Authenticator<V>> for AuthMiddleware<V> {
+    fn from(authenticator: Authenticator<V>) -> Self {
+        Self {
+            authenticator: Arc::new(authenticator),
+        }
     }
 }
 
 impl<V> Clone for AuthMiddleware<V> {
     fn clone(&self) -> Self {
         Self {
-            validator: Arc::clone(&self.validator),
-            bearer: self.bearer.clone(),
-            renderer: self.renderer.clone(),
-            skip_cors_preflight: self.skip_cors_preflight,
+            authenticator: Arc::clone(&self.authenticator),
         }
     }
 }
@@ -153,10 +127,8 @@ impl<V> Clone for AuthMiddleware<V> {
 impl<V> fmt::Debug for AuthMiddleware<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthMiddleware")
-            .field("validator", &std::any::type_name::<V>())
-            .field("renderer", &self.renderer)
-            .field("skip_cors_preflight", &self.skip_cors_preflight)
-            .finish_non_exhaustive()
+            .field("authenticator", &self.authenticator)
+            .finish()
     }
 }
 
@@ -168,40 +140,33 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Transform = AuthMiddlewareService<S, V>;
+    type Transform = AuthenticationMiddleware<S, V>;
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(AuthMiddlewareService {
+        ready(Ok(AuthenticationMiddleware {
             service: Rc::new(service),
-            config: self.clone(),
+            authenticator: Arc::clone(&self.authenticator),
         }))
     }
 }
 
 /// The service of [`AuthMiddleware`].
-pub struct AuthMiddlewareService<S, V> {
+pub struct AuthenticationMiddleware<S, V> {
     service: Rc<S>,
-    config: AuthMiddleware<V>,
+    authenticator: Arc<Authenticator<V>>,
 }
 
-impl<S, V> fmt::Debug for AuthMiddlewareService<S, V> {
+impl<S, V> fmt::Debug for AuthenticationMiddleware<S, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthMiddlewareService")
-            .field("config", &self.config)
+        f.debug_struct("AuthenticationMiddleware")
+            .field("authenticator", &self.authenticator)
             .finish_non_exhaustive()
     }
 }
 
-fn is_cors_preflight(request: &ServiceRequest) -> bool {
-    request.method() == Method::OPTIONS
-        && request
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
-}
-
-impl<S, B, V> Service<ServiceRequest> for AuthMiddlewareService<S, V>
+impl<S, B, V> Service<ServiceRequest> for AuthenticationMiddleware<S, V>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,
@@ -209,55 +174,27 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Future = Answer<B>;
+    type Future = ResponseFuture<B>;
 
     forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let config = &self.config;
-        // The renderer goes into the extensions attached to the principal,
-        // or on its own when there is none: either way, scope checks
-        // further in find it (`layer_renderer`).
-        if config.skip_cors_preflight && is_cors_preflight(&request) {
-            let mut extensions = request.extensions_mut();
-            extensions.insert(config.renderer.clone());
-            extensions.insert(CorsPreflight);
-            drop(extensions);
-            return forward(&*self.service, request);
-        }
-        let values = request
-            .headers()
-            .get_all(header::AUTHORIZATION)
-            .map(header::HeaderValue::as_bytes);
-        let token = match read_credentials(values, &config.bearer, &*config.validator) {
-            Credentials::Rejected(error) => {
-                let rendered = config.renderer.deny(&error);
-                return deny(request, rendered);
-            }
-            Credentials::Absent => {
-                request.extensions_mut().insert(config.renderer.clone());
+        let pending = match self.authenticator.begin(&Head(&request)) {
+            Admission::Pass(admitted) => {
+                admitted.insert_into(&mut ExtensionsMut(request.extensions_mut()));
                 return forward(&*self.service, request);
             }
-            Credentials::Known(principal) => {
-                request
-                    .extensions_mut()
-                    .insert(principal.with_denial_renderer(config.renderer.clone()));
-                return forward(&*self.service, request);
-            }
-            Credentials::Unverified(token) => token.as_str().to_owned(),
+            Admission::Deny(denial) => return deny(request, &denial),
+            Admission::Validate(pending) => pending,
         };
-        let validator = Arc::clone(&config.validator);
-        let renderer = config.renderer.clone();
         let service = Rc::clone(&self.service);
         Box::pin(async move {
-            match validator.validate_uncached(&token).await {
-                Ok(principal) => {
-                    request
-                        .extensions_mut()
-                        .insert(principal.with_denial_renderer(renderer));
+            match pending.run().await {
+                Ok(admitted) => {
+                    admitted.insert_into(&mut ExtensionsMut(request.extensions_mut()));
                     forward(&*service, request).await
                 }
-                Err(error) => deny(request, renderer.deny(&error)).await,
+                Err(denial) => deny(request, &denial).await,
             }
         })
     }

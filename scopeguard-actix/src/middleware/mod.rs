@@ -3,19 +3,22 @@
 mod auth;
 mod require_scope;
 
-pub use auth::{AuthMiddleware, AuthMiddlewareService};
-pub use require_scope::{RequireScope, RequireScopeService};
+pub use auth::{AuthMiddleware, AuthenticationMiddleware};
+pub use require_scope::{RequireScope, RequireScopeMiddleware};
 
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use std::future::Future;
 use std::pin::Pin;
 
-/// The future of the middleware services.
-type Answer<B> = Pin<Box<dyn Future<Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>>>>;
+use scopeguard_core::request::Denial;
+
+/// The response future of the middleware services.
+pub type ResponseFuture<B> =
+    Pin<Box<dyn Future<Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>>>>;
 
 /// Calls the inner service, with its body on the left.
-fn forward<S, B>(service: &S, request: ServiceRequest) -> Answer<B>
+fn forward<S, B>(service: &S, request: ServiceRequest) -> ResponseFuture<B>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     S::Future: 'static,
@@ -25,13 +28,13 @@ where
     Box::pin(async move { response.await.map(ServiceResponse::map_into_left_body) })
 }
 
-/// Answers the request with a rendered denial, on the right.
-fn deny<B>(request: ServiceRequest, rendered: scopeguard_core::ErrorResponse) -> Answer<B>
+/// Answers the request with a denial (logged and rendered), on the right.
+fn deny<B>(request: ServiceRequest, denial: &Denial) -> ResponseFuture<B>
 where
     B: 'static,
 {
     let response = request
-        .into_response(crate::response::http_response(rendered))
+        .into_response(crate::response::http_response(denial.deny()))
         .map_into_right_body();
     Box::pin(std::future::ready(Ok(response)))
 }

@@ -1,16 +1,15 @@
 use std::fmt;
 use std::future::{Ready, ready};
 use std::rc::Rc;
-use std::sync::Arc;
 
 use actix_web::HttpMessage;
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use scopeguard_core::authorize::{CorsPreflight, authorize_request};
-use scopeguard_core::renderer::DenialRenderer;
-use scopeguard_core::{Principal, Requirement};
+use scopeguard_core::Requirement;
+use scopeguard_core::request::ScopeCheck;
 
-use super::{Answer, deny, forward};
+use super::{ResponseFuture, deny, forward};
+use crate::context::ExtensionsRef;
 use crate::path_params::MatchInfo;
 
 /// Requires scopes on an `App`, `Scope` or `Resource` (SPEC §4).
@@ -35,7 +34,7 @@ use crate::path_params::MatchInfo;
 #[derive(Clone)]
 #[must_use]
 pub struct RequireScope {
-    requirement: Arc<Requirement>,
+    check: ScopeCheck,
 }
 
 impl RequireScope {
@@ -43,41 +42,39 @@ impl RequireScope {
     ///
     /// # Panics
     ///
-    /// Panics when `requirement` does not parse, when the app is built. Use
-    /// [`try_new`](Self::try_new) for requirements from configuration.
+    /// Panics when `requirement` does not parse, when the app is built (see
+    /// [`ScopeCheck::new`]). Use [`try_new`](Self::try_new) for requirements
+    /// from configuration.
     pub fn new<R>(requirement: R) -> Self
     where
         R: TryInto<Requirement>,
         R::Error: fmt::Display,
     {
-        match Self::try_new(requirement) {
-            Ok(middleware) => middleware,
-            Err(error) => panic!("invalid scope requirement: {error}"),
-        }
+        ScopeCheck::new(requirement).into()
     }
 
-    /// Requires `requirement`, or says why it does not parse.
-    ///
-    /// The requirement is [recorded](scopeguard_core::usage::record) as used
-    /// by the program, for the resource metadata and the scope catalogue.
+    /// Requires `requirement`, or says why it does not parse. The
+    /// requirement is recorded as used (see [`ScopeCheck::try_new`]).
     pub fn try_new<R: TryInto<Requirement>>(requirement: R) -> Result<Self, R::Error> {
-        let requirement = requirement.try_into()?;
-        scopeguard_core::usage::record(&requirement);
-        Ok(Self {
-            requirement: Arc::new(requirement),
-        })
+        ScopeCheck::try_new(requirement).map(Self::from)
     }
 
     /// The requirement checked.
     pub fn requirement(&self) -> &Requirement {
-        &self.requirement
+        self.check.requirement()
+    }
+}
+
+impl From<ScopeCheck> for RequireScope {
+    fn from(check: ScopeCheck) -> Self {
+        Self { check }
     }
 }
 
 impl fmt::Debug for RequireScope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("RequireScope")
-            .field(&format_args!("{}", self.requirement))
+            .field(&format_args!("{}", self.requirement()))
             .finish()
     }
 }
@@ -89,61 +86,50 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Transform = RequireScopeService<S>;
+    type Transform = RequireScopeMiddleware<S>;
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(RequireScopeService {
+        ready(Ok(RequireScopeMiddleware {
             service: Rc::new(service),
-            requirement: Arc::clone(&self.requirement),
+            check: self.check.clone(),
         }))
     }
 }
 
 /// The service of [`RequireScope`].
-pub struct RequireScopeService<S> {
+pub struct RequireScopeMiddleware<S> {
     service: Rc<S>,
-    requirement: Arc<Requirement>,
+    check: ScopeCheck,
 }
 
-impl<S> fmt::Debug for RequireScopeService<S> {
+impl<S> fmt::Debug for RequireScopeMiddleware<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RequireScopeService")
-            .field("requirement", &format_args!("{}", self.requirement))
+        f.debug_struct("RequireScopeMiddleware")
+            .field("check", &self.check)
             .finish_non_exhaustive()
     }
 }
 
-impl<S, B> Service<ServiceRequest> for RequireScopeService<S>
+impl<S, B> Service<ServiceRequest> for RequireScopeMiddleware<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Future = Answer<B>;
+    type Future = ResponseFuture<B>;
 
     forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let result = {
-            let extensions = request.extensions();
-            if extensions.get::<CorsPreflight>().is_some() {
-                drop(extensions);
-                return forward(&*self.service, request);
-            }
-            authorize_request(
-                extensions.get::<DenialRenderer>(),
-                extensions.get::<Principal>(),
-                &self.requirement,
-                &MatchInfo(request.match_info()),
-            )
-            .map(drop)
-        };
+        let extensions = ExtensionsRef(request.extensions());
+        let result = self.check.check(&extensions, &MatchInfo(request.match_info()));
+        drop(extensions);
         match result {
             Ok(()) => forward(&*self.service, request),
-            Err(denial) => deny(request, denial.deny()),
+            Err(denial) => deny(request, &denial),
         }
     }
 }

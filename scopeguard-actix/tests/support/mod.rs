@@ -7,6 +7,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use actix_web::test;
+use scopeguard_actix::Authenticator;
 use scopeguard_actix::{AuthMiddleware, ChallengeConfig};
 
 #[path = "../../../test-support/shared/tokens.rs"]
@@ -27,7 +28,7 @@ pub fn middleware() -> AuthMiddleware<FixedTokens> {
         .realm(REALM)
         .build()
         .expect("a valid realm");
-    AuthMiddleware::new(FixedTokens).challenge(challenge)
+    AuthMiddleware::from(Authenticator::new(FixedTokens).challenge(challenge))
 }
 
 /// What a service answered.

@@ -5,6 +5,7 @@
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use http::{HeaderValue, Request, StatusCode};
+use scopeguard_axum::Authenticator;
 use scopeguard_axum::{AuthLayer, ChallengeConfig};
 use tower::ServiceExt;
 
@@ -26,7 +27,7 @@ pub fn auth_layer() -> AuthLayer<FixedTokens> {
         .realm(REALM)
         .build()
         .expect("a valid realm");
-    AuthLayer::new(FixedTokens).challenge(challenge)
+    AuthLayer::from(Authenticator::new(FixedTokens).challenge(challenge))
 }
 
 /// What a router answered.

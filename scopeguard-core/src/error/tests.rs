@@ -49,6 +49,10 @@ fn every_error() -> Vec<AuthError> {
         }),
         AuthError::Misconfigured(Misconfiguration::MissingAuthLayer),
         AuthError::Misconfigured(Misconfiguration::MissingPathParameter("tx".into())),
+        AuthError::Misconfigured(Misconfiguration::UnresolvedRequirement {
+            label: "unregistered_requirement",
+            detail: "no requirement is registered under id 0x0000000000000007".into(),
+        }),
     ]);
     errors
 }
@@ -89,6 +93,7 @@ fn pinned_label(error: &AuthError) -> &'static str {
         AuthError::StepUpRequired(_) => "insufficient_user_authentication",
         AuthError::Misconfigured(Misconfiguration::MissingAuthLayer) => "missing_auth_layer",
         AuthError::Misconfigured(Misconfiguration::MissingPathParameter(_)) => "missing_template_parameter",
+        AuthError::Misconfigured(Misconfiguration::UnresolvedRequirement { label, .. }) => label,
     }
 }
 
@@ -104,7 +109,7 @@ fn every_variant_has_its_pinned_label() {
         errors.len(),
         "every variant is listed once and labels are distinct"
     );
-    assert_eq!(errors.len(), 29, "the list holds every variant");
+    assert_eq!(errors.len(), 30, "the list holds every variant");
 }
 
 #[test]

@@ -1,10 +1,10 @@
 use std::fmt;
-use std::sync::Arc;
 
 use tower_layer::Layer;
 
 use super::RequireScopeService;
 use crate::Requirement;
+use crate::request::ScopeCheck;
 use crate::tower::{PathParamsSource, RouteParamsExtension};
 
 /// Requires scopes of the request's [`Principal`](crate::Principal) (SPEC §4).
@@ -23,7 +23,7 @@ use crate::tower::{PathParamsSource, RouteParamsExtension};
 /// ```
 #[must_use]
 pub struct RequireScope<P = RouteParamsExtension> {
-    requirement: Arc<Requirement>,
+    check: ScopeCheck,
     params: P,
 }
 
@@ -32,32 +32,29 @@ impl RequireScope {
     ///
     /// # Panics
     ///
-    /// Panics when `requirement` does not parse: a scope that breaks the
-    /// grammar is a programming error, found when the router is built, never
-    /// at request time. Use [`try_new`](Self::try_new) for requirements
-    /// from configuration.
+    /// Panics when `requirement` does not parse (see [`ScopeCheck::new`]).
+    /// Use [`try_new`](Self::try_new) for requirements from configuration.
     pub fn new<R>(requirement: R) -> Self
     where
         R: TryInto<Requirement>,
         R::Error: fmt::Display,
     {
-        match Self::try_new(requirement) {
-            Ok(layer) => layer,
-            Err(error) => panic!("invalid scope requirement: {error}"),
-        }
+        ScopeCheck::new(requirement).into()
     }
 
-    /// Requires `requirement`, or says why it does not parse.
-    ///
-    /// The requirement is [recorded](crate::usage::record) as used by the
-    /// program, for the resource metadata and the scope catalogue.
+    /// Requires `requirement`, or says why it does not parse. The
+    /// requirement is recorded as used (see [`ScopeCheck::try_new`]).
     pub fn try_new<R: TryInto<Requirement>>(requirement: R) -> Result<Self, R::Error> {
-        let requirement = requirement.try_into()?;
-        crate::usage::record(&requirement);
-        Ok(Self {
-            requirement: Arc::new(requirement),
+        ScopeCheck::try_new(requirement).map(Self::from)
+    }
+}
+
+impl From<ScopeCheck> for RequireScope {
+    fn from(check: ScopeCheck) -> Self {
+        Self {
+            check,
             params: RouteParamsExtension,
-        })
+        }
     }
 }
 
@@ -65,14 +62,14 @@ impl<P> RequireScope<P> {
     /// Reads template parameters with `source` instead.
     pub fn with_path_params<Q: PathParamsSource>(self, source: Q) -> RequireScope<Q> {
         RequireScope {
-            requirement: self.requirement,
+            check: self.check,
             params: source,
         }
     }
 
     /// The requirement checked.
     pub fn requirement(&self) -> &Requirement {
-        &self.requirement
+        self.check.requirement()
     }
 }
 
@@ -80,14 +77,14 @@ impl<S, P: Clone> Layer<S> for RequireScope<P> {
     type Service = RequireScopeService<S, P>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        RequireScopeService::new(inner, Arc::clone(&self.requirement), self.params.clone())
+        RequireScopeService::new(inner, self.check.clone(), self.params.clone())
     }
 }
 
 impl<P: Clone> Clone for RequireScope<P> {
     fn clone(&self) -> Self {
         Self {
-            requirement: Arc::clone(&self.requirement),
+            check: self.check.clone(),
             params: self.params.clone(),
         }
     }
@@ -96,7 +93,7 @@ impl<P: Clone> Clone for RequireScope<P> {
 impl<P> fmt::Debug for RequireScope<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequireScope")
-            .field("requirement", &format_args!("{}", self.requirement))
+            .field("requirement", &format_args!("{}", self.check.requirement()))
             .finish_non_exhaustive()
     }
 }

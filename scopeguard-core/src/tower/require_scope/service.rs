@@ -1,28 +1,22 @@
 use std::fmt;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::{Request, Response};
 use tower_service::Service;
 
-use crate::Requirement;
-use crate::authorize::{CorsPreflight, authorize_request};
+use crate::request::ScopeCheck;
 use crate::tower::{PathParamsSource, ResponseFuture};
 
 /// The service of [`RequireScope`](super::RequireScope).
 pub struct RequireScopeService<S, P> {
     inner: S,
-    requirement: Arc<Requirement>,
+    check: ScopeCheck,
     params: P,
 }
 
 impl<S, P> RequireScopeService<S, P> {
-    pub(super) fn new(inner: S, requirement: Arc<Requirement>, params: P) -> Self {
-        Self {
-            inner,
-            requirement,
-            params,
-        }
+    pub(super) fn new(inner: S, check: ScopeCheck, params: P) -> Self {
+        Self { inner, check, params }
     }
 
     /// The inner service.
@@ -55,30 +49,14 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        if request.extensions().get::<CorsPreflight>().is_some() {
-            return ResponseFuture::inner(self.inner.call(request));
-        }
-        let result = if self.requirement.has_templates() {
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let (result, request) = if self.check.needs_path_params() {
             let (mut parts, body) = request.into_parts();
             let params = self.params.path_params(&mut parts);
-            let result = authorize_request(
-                parts.extensions.get(),
-                parts.extensions.get(),
-                &self.requirement,
-                &params,
-            )
-            .map(drop);
-            request = Request::from_parts(parts, body);
-            result
+            let result = self.check.check(&parts.extensions, &params);
+            (result, Request::from_parts(parts, body))
         } else {
-            authorize_request(
-                request.extensions().get(),
-                request.extensions().get(),
-                &self.requirement,
-                &(),
-            )
-            .map(drop)
+            (self.check.check(request.extensions(), &()), request)
         };
         match result {
             Ok(()) => ResponseFuture::inner(self.inner.call(request)),
@@ -91,7 +69,7 @@ impl<S: Clone, P: Clone> Clone for RequireScopeService<S, P> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
-            requirement: Arc::clone(&self.requirement),
+            check: self.check.clone(),
             params: self.params.clone(),
         }
     }
@@ -101,7 +79,7 @@ impl<S: fmt::Debug, P> fmt::Debug for RequireScopeService<S, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequireScopeService")
             .field("inner", &self.inner)
-            .field("requirement", &format_args!("{}", self.requirement))
+            .field("requirement", &format_args!("{}", self.check.requirement()))
             .finish_non_exhaustive()
     }
 }

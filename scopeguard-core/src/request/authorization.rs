@@ -3,7 +3,7 @@
 //! the macro, in axum and actix) goes through [`authorize_request`].
 //!
 //! ```
-//! use scopeguard_core::authorize::authorize_request;
+//! use scopeguard_core::request::authorize_request;
 //! use scopeguard_core::renderer::DenialRenderer;
 //! use scopeguard_core::{AuthError, Principal, Requirement};
 //!

@@ -9,7 +9,7 @@
 //! for [`TokenValidator::validate`].
 //!
 //! ```
-//! use scopeguard_core::authenticate::{Credentials, read_credentials};
+//! use scopeguard_core::request::{Credentials, read_credentials};
 //! use scopeguard_core::error::{InvalidRequest, InvalidToken};
 //! use scopeguard_core::{AuthError, BearerConfig, Principal, TokenValidator};
 //!

@@ -1,0 +1,70 @@
+//! An actix-web request as core's request handling sees it: its head, its
+//! extensions, its path parameters.
+
+use std::cell::{Ref, RefMut};
+
+use actix_web::dev::{Extensions, ServiceRequest};
+use actix_web::http::header::HeaderValue;
+use actix_web::{HttpMessage, HttpRequest};
+use scopeguard_core::request::{ExtensionSink, ExtensionSource, RequestContext, RequestHead};
+
+use crate::path_params::MatchInfo;
+
+/// A request's method and headers.
+pub(crate) struct Head<'a>(pub(crate) &'a ServiceRequest);
+
+impl RequestHead for Head<'_> {
+    fn method_name(&self) -> &str {
+        self.0.method().as_str()
+    }
+
+    fn header_values<'a>(&'a self, name: &'static str) -> impl Iterator<Item = &'a [u8]> {
+        self.0.headers().get_all(name).map(HeaderValue::as_bytes)
+    }
+}
+
+/// A request's extensions, borrowed for reading.
+pub(crate) struct ExtensionsRef<'a>(pub(crate) Ref<'a, Extensions>);
+
+impl ExtensionSource for ExtensionsRef<'_> {
+    fn get<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.0.get::<T>()
+    }
+}
+
+/// A request's extensions, borrowed for writing.
+pub(crate) struct ExtensionsMut<'a>(pub(crate) RefMut<'a, Extensions>);
+
+impl ExtensionSink for ExtensionsMut<'_> {
+    fn insert<T: Clone + Send + Sync + 'static>(&mut self, value: T) {
+        self.0.insert(value);
+    }
+}
+
+/// A request as extractors see it.
+pub(crate) struct ActixRequest<'a> {
+    request: &'a HttpRequest,
+    extensions: ExtensionsRef<'a>,
+}
+
+impl<'a> ActixRequest<'a> {
+    pub(crate) fn new(request: &'a HttpRequest) -> Self {
+        Self {
+            request,
+            extensions: ExtensionsRef(request.extensions()),
+        }
+    }
+}
+
+impl<'a> RequestContext for ActixRequest<'a> {
+    type Extensions = ExtensionsRef<'a>;
+    type Params = MatchInfo<'a>;
+
+    fn extensions(&self) -> &ExtensionsRef<'a> {
+        &self.extensions
+    }
+
+    fn path_params(&mut self) -> MatchInfo<'a> {
+        MatchInfo(self.request.match_info())
+    }
+}

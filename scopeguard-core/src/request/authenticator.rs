@@ -1,0 +1,265 @@
+//! The authentication step (SPEC §3.1, §4, §5), once for every framework.
+//!
+//! An [`Authenticator`] holds the validator, the bearer settings, the
+//! denial renderer and the CORS preflight rule. [`Authenticator::begin`]
+//! reads a request's head and says what to do with it:
+//!
+//! - [`Admission::Pass`]: let it through, after putting the [`Admitted`]
+//!   value into its extensions (a CORS preflight, a request without
+//!   credentials, or a token the validator already verified);
+//! - [`Admission::Deny`]: answer at once (malformed credentials);
+//! - [`Admission::Validate`]: run the [`PendingValidation`], then pass or
+//!   deny.
+//!
+//! The tower [`AuthLayer`](crate::tower::AuthLayer) and the actix-web
+//! authentication middleware only translate a request into
+//! [`RequestHead`](super::RequestHead) and
+//! [`ExtensionSink`](super::ExtensionSink), and a [`Denial`] into a
+//! response.
+//!
+//! ```
+//! use scopeguard_core::request::{Admission, Authenticator};
+//! use scopeguard_core::{AuthError, ChallengeConfig, Principal, TokenValidator};
+//! use scopeguard_core::error::InvalidToken;
+//!
+//! struct OneToken;
+//! impl TokenValidator for OneToken {
+//!     async fn validate(&self, token: &str) -> Result<Principal, AuthError> {
+//!         match token {
+//!             "reader" => Ok(Principal::builder().sub("alice").build()),
+//!             _ => Err(InvalidToken::Malformed.into()),
+//!         }
+//!     }
+//! }
+//!
+//! let authenticator = Authenticator::new(OneToken)
+//!     .challenge(ChallengeConfig::builder().realm("inventory").build().unwrap());
+//!
+//! let anonymous = http::Request::get("/items").body(()).unwrap();
+//! assert!(matches!(authenticator.begin(&anonymous), Admission::Pass(admitted) if admitted.principal().is_none()));
+//!
+//! let malformed = http::Request::get("/items").header("authorization", "Bearer a b").body(()).unwrap();
+//! match authenticator.begin(&malformed) {
+//!     Admission::Deny(denial) => assert_eq!(denial.error().status(), 400),
+//!     _ => unreachable!(),
+//! }
+//!
+//! let bearer = http::Request::get("/items").header("authorization", "Bearer reader").body(()).unwrap();
+//! let Admission::Validate(pending) = authenticator.begin(&bearer) else { unreachable!() };
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let admitted = pending.run().await.unwrap();
+//! assert_eq!(admitted.principal().and_then(Principal::sub), Some("alice"));
+//! # });
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::authorization::{CorsPreflight, Denial};
+use super::credentials::{Credentials, read_credentials};
+use super::extensions::ExtensionSink;
+use super::head::{RequestHead, is_cors_preflight};
+use crate::Principal;
+use crate::bearer::BearerConfig;
+use crate::challenge::{ChallengeConfig, ErrorBody};
+use crate::renderer::DenialRenderer;
+use crate::validator::TokenValidator;
+
+/// The authentication step: validator, bearer settings, denial renderer and
+/// CORS preflight rule. Cheap to clone (the validator is shared).
+#[must_use]
+pub struct Authenticator<V> {
+    validator: Arc<V>,
+    bearer: BearerConfig,
+    renderer: DenialRenderer,
+    skip_cors_preflight: bool,
+}
+
+impl<V: TokenValidator> Authenticator<V> {
+    /// Validates tokens with `validator`.
+    pub fn new(validator: V) -> Self {
+        Self::from_shared(Arc::new(validator))
+    }
+
+    /// Validates tokens with a validator shared with other layers or
+    /// extractors.
+    pub fn from_shared(validator: Arc<V>) -> Self {
+        Self {
+            validator,
+            bearer: BearerConfig::default(),
+            renderer: DenialRenderer::default(),
+            skip_cors_preflight: false,
+        }
+    }
+}
+
+impl<V> Authenticator<V> {
+    /// Sets the realm and resource-metadata URL of challenges.
+    pub fn challenge(mut self, challenge: ChallengeConfig) -> Self {
+        self.renderer = DenialRenderer::new(challenge);
+        self
+    }
+
+    /// Replaces the body of every error response (status and challenge stay).
+    pub fn error_body(mut self, body: impl ErrorBody + Send + Sync + 'static) -> Self {
+        self.renderer = self.renderer.with_error_body(body);
+        self
+    }
+
+    /// Sets how the bearer token is taken from the request.
+    pub fn bearer(mut self, bearer: BearerConfig) -> Self {
+        self.bearer = bearer;
+        self
+    }
+
+    /// When `true`, CORS preflight requests (`OPTIONS` with
+    /// `Access-Control-Request-Method`) pass on untouched, never challenged,
+    /// and scope middleware further in lets them pass too (extractors still
+    /// require a caller). Put a CORS layer outside to answer them.
+    pub fn skip_cors_preflight(mut self, skip: bool) -> Self {
+        self.skip_cors_preflight = skip;
+        self
+    }
+
+    /// The validator.
+    pub fn validator(&self) -> &Arc<V> {
+        &self.validator
+    }
+
+    /// The renderer denials are answered with.
+    pub fn renderer(&self) -> &DenialRenderer {
+        &self.renderer
+    }
+}
+
+impl<V: TokenValidator> Authenticator<V> {
+    /// What to do with `request` (see the [module](self) docs). Reads the
+    /// `Authorization` header (SPEC §3.1) and asks the validator whether it
+    /// already verified the token ([`TokenValidator::cached`]), so a reused
+    /// token passes without waiting.
+    pub fn begin(&self, request: &(impl RequestHead + ?Sized)) -> Admission<V> {
+        if self.skip_cors_preflight && is_cors_preflight(request) {
+            return Admission::Pass(Admitted(Admittance::Preflight(self.renderer.clone())));
+        }
+        let values = request.header_values("authorization");
+        match read_credentials(values, &self.bearer, &*self.validator) {
+            Credentials::Absent => Admission::Pass(Admitted(Admittance::Anonymous(self.renderer.clone()))),
+            Credentials::Known(principal) => Admission::Pass(self.admit(principal)),
+            Credentials::Rejected(error) => Admission::Deny(Denial::new(error, self.renderer.clone())),
+            Credentials::Unverified(token) => Admission::Validate(PendingValidation {
+                validator: Arc::clone(&self.validator),
+                token: token.as_str().to_owned(),
+                renderer: self.renderer.clone(),
+            }),
+        }
+    }
+
+    fn admit(&self, principal: Principal) -> Admitted {
+        Admitted(Admittance::Principal(
+            principal.with_denial_renderer(self.renderer.clone()),
+        ))
+    }
+}
+
+impl<V> Clone for Authenticator<V> {
+    fn clone(&self) -> Self {
+        Self {
+            validator: Arc::clone(&self.validator),
+            bearer: self.bearer.clone(),
+            renderer: self.renderer.clone(),
+            skip_cors_preflight: self.skip_cors_preflight,
+        }
+    }
+}
+
+impl<V> fmt::Debug for Authenticator<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("validator", &std::any::type_name::<V>())
+            .field("bearer", &self.bearer)
+            .field("renderer", &self.renderer)
+            .field("skip_cors_preflight", &self.skip_cors_preflight)
+            .finish()
+    }
+}
+
+/// What [`Authenticator::begin`] decided for a request.
+#[derive(Debug)]
+#[must_use]
+pub enum Admission<V> {
+    /// Let the request through, after putting this into its extensions.
+    Pass(Admitted),
+    /// Answer the request at once with this denial.
+    Deny(Denial),
+    /// Validate the token first: [`PendingValidation::run`].
+    Validate(PendingValidation<V>),
+}
+
+/// A request the authentication step lets through: what the scope checks
+/// further in find in its extensions.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Admitted(Admittance);
+
+#[derive(Debug, Clone)]
+enum Admittance {
+    /// A CORS preflight let through untouched.
+    Preflight(DenialRenderer),
+    /// No credentials.
+    Anonymous(DenialRenderer),
+    /// A verified token's principal, carrying its layer's renderer.
+    Principal(Principal),
+}
+
+impl Admitted {
+    /// The caller, when the request carried a verified token.
+    pub fn principal(&self) -> Option<&Principal> {
+        match &self.0 {
+            Admittance::Principal(principal) => Some(principal),
+            Admittance::Preflight(_) | Admittance::Anonymous(_) => None,
+        }
+    }
+
+    /// Puts what the scope checks further in read into the request's
+    /// extensions: the principal (which carries the renderer), or the
+    /// renderer alone, with the [`CorsPreflight`] mark for a preflight.
+    pub fn insert_into(self, extensions: &mut (impl ExtensionSink + ?Sized)) {
+        match self.0 {
+            Admittance::Principal(principal) => extensions.insert(principal),
+            Admittance::Anonymous(renderer) => extensions.insert(renderer),
+            Admittance::Preflight(renderer) => {
+                extensions.insert(renderer);
+                extensions.insert(CorsPreflight);
+            }
+        }
+    }
+}
+
+/// A well-formed bearer token waiting for [`TokenValidator::validate`].
+pub struct PendingValidation<V> {
+    validator: Arc<V>,
+    token: String,
+    renderer: DenialRenderer,
+}
+
+impl<V: TokenValidator> PendingValidation<V> {
+    /// Validates the token: the principal to let through, or the denial
+    /// (401 invalid token, 503 when it cannot be checked now).
+    pub async fn run(self) -> Result<Admitted, Denial> {
+        match self.validator.validate_uncached(&self.token).await {
+            Ok(principal) => Ok(Admitted(Admittance::Principal(
+                principal.with_denial_renderer(self.renderer),
+            ))),
+            Err(error) => Err(Denial::new(error, self.renderer)),
+        }
+    }
+}
+
+impl<V> fmt::Debug for PendingValidation<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingValidation")
+            .field("validator", &std::any::type_name::<V>())
+            .field("token", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}

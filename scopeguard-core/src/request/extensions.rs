@@ -1,0 +1,33 @@
+//! Where the authentication step leaves its answer for the scope checks
+//! further in: the request's extensions, whatever the framework.
+//!
+//! The authentication step inserts one of: the admitted
+//! [`Principal`](crate::Principal) (carrying its layer's
+//! [`DenialRenderer`](crate::renderer::DenialRenderer)), the renderer alone
+//! (no credentials), or the renderer with [`CorsPreflight`](crate::request::CorsPreflight).
+//! Core implements both traits for [`http::Extensions`]; an adapter whose
+//! framework has its own extensions type implements them on a wrapper.
+
+/// Extensions a request handler reads.
+pub trait ExtensionSource {
+    /// The value of type `T`, if the request has one.
+    fn get<T: Send + Sync + 'static>(&self) -> Option<&T>;
+}
+
+/// Extensions the authentication step writes.
+pub trait ExtensionSink {
+    /// Inserts `value`, replacing any value of the same type.
+    fn insert<T: Clone + Send + Sync + 'static>(&mut self, value: T);
+}
+
+impl ExtensionSource for http::Extensions {
+    fn get<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        http::Extensions::get(self)
+    }
+}
+
+impl ExtensionSink for http::Extensions {
+    fn insert<T: Clone + Send + Sync + 'static>(&mut self, value: T) {
+        http::Extensions::insert(self, value);
+    }
+}

@@ -1,0 +1,58 @@
+//! What the authentication step reads of a request, whatever the framework.
+
+/// The parts of a request the authentication step reads: its method and
+/// headers. Core implements it for [`http::Request`] and
+/// [`http::request::Parts`]; an adapter for a framework with its own request
+/// type implements it on a small wrapper.
+///
+/// ```
+/// use scopeguard_core::request::RequestHead;
+///
+/// let request = http::Request::options("/items")
+///     .header("access-control-request-method", "PUT")
+///     .body(())
+///     .unwrap();
+/// assert_eq!(request.method_name(), "OPTIONS");
+/// assert!(request.header_values("access-control-request-method").next().is_some());
+/// ```
+pub trait RequestHead {
+    /// The request method, as written on the request line (`"GET"`).
+    fn method_name(&self) -> &str;
+
+    /// The values of the header `name` (lower case), as bytes, in order.
+    fn header_values<'a>(&'a self, name: &'static str) -> impl Iterator<Item = &'a [u8]>;
+}
+
+impl RequestHead for http::request::Parts {
+    fn method_name(&self) -> &str {
+        self.method.as_str()
+    }
+
+    fn header_values<'a>(&'a self, name: &'static str) -> impl Iterator<Item = &'a [u8]> {
+        values(&self.headers, name)
+    }
+}
+
+impl<B> RequestHead for http::Request<B> {
+    fn method_name(&self) -> &str {
+        self.method().as_str()
+    }
+
+    fn header_values<'a>(&'a self, name: &'static str) -> impl Iterator<Item = &'a [u8]> {
+        values(self.headers(), name)
+    }
+}
+
+/// Whether `request` is a CORS preflight: `OPTIONS` with an
+/// `Access-Control-Request-Method` header.
+pub fn is_cors_preflight(request: &(impl RequestHead + ?Sized)) -> bool {
+    request.method_name() == "OPTIONS"
+        && request
+            .header_values("access-control-request-method")
+            .next()
+            .is_some()
+}
+
+fn values<'a>(headers: &'a http::HeaderMap, name: &'static str) -> impl Iterator<Item = &'a [u8]> {
+    headers.get_all(name).into_iter().map(http::HeaderValue::as_bytes)
+}
