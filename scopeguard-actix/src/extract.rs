@@ -24,9 +24,12 @@ fn principal_and_claims<C: FromPrincipal>(
     let renderer = extensions.get::<DenialRenderer>();
     let principal = extensions.get::<scopeguard_core::Principal>();
     let principal = match requirement {
-        Some(requirement) => {
-            authorize_request(renderer, principal, requirement, &MatchInfo(request.match_info()))?
-        }
+        Some(requirement) => authorize_request(
+            renderer,
+            principal,
+            requirement,
+            &MatchInfo::new(request.match_info()),
+        )?,
         None => authenticated(renderer, principal)?,
     };
     let claims =

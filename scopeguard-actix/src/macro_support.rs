@@ -112,8 +112,13 @@ impl<const ID: u64> RequiresScope<ID> {
             let renderer = layer_renderer(renderer, principal);
             InternalError::from_response(error.clone(), http_response(deny_unresolved(renderer, &error)))
         })?;
-        authorize_request(renderer, principal, requirement, &MatchInfo(request.match_info()))
-            .map_err(AuthRejection::from)?;
+        authorize_request(
+            renderer,
+            principal,
+            requirement,
+            &MatchInfo::new(request.match_info()),
+        )
+        .map_err(AuthRejection::from)?;
         Ok(Self(()))
     }
 }

@@ -137,7 +137,7 @@ where
                 extensions.get::<DenialRenderer>(),
                 extensions.get::<Principal>(),
                 &self.requirement,
-                &MatchInfo(request.match_info()),
+                &MatchInfo::new(request.match_info()),
             )
             .map(drop)
         };
