@@ -25,6 +25,10 @@ use serde_json::json;
 const CATALOG: &str = "https://www.examplecompany.com/private_catalog.readonly";
 /// The product-price opaque URN scope.
 const PRODUCT_PRICE: &str = "urn:examplecompany:product_price:update";
+/// Transaction scopes for the values `a+b`, `a/b` and `a%b`.
+const DECODED_TRANSACTIONS: &str = "transaction-a+b transaction-a/b transaction-a%b";
+/// The same scopes spelled as the values' percent-encoding.
+const ENCODED_TRANSACTIONS: &str = "transaction-a%2Bb transaction-a%2Fb transaction-a%25b";
 
 /// One request and its answer.
 #[derive(Debug, Clone)]
@@ -139,6 +143,16 @@ fn cases(issuer: &str) -> Vec<Case> {
         case("approve 4, not a prefix", "POST", "/transactions/4/approve", Scopes("transaction-42"), Scope("transaction-4")),
         case("approve 420, no prefix wildcard", "POST", "/transactions/420/approve", Scopes("transaction-42"), Scope("transaction-420")),
         case("approve, filled value breaks the grammar", "POST", "/transactions/4%202/approve", Scopes("transaction-42"), ScopeUnnamed),
+        // Macro: the template is filled with the fully percent-decoded value.
+        case("approve, encoded plus checked decoded", "POST", "/transactions/a%2Bb/approve", Scopes(DECODED_TRANSACTIONS), route("transaction-approve")),
+        case("approve, encoded slash checked decoded", "POST", "/transactions/a%2Fb/approve", Scopes(DECODED_TRANSACTIONS), route("transaction-approve")),
+        case("approve, encoded percent sign checked decoded", "POST", "/transactions/a%25b/approve", Scopes(DECODED_TRANSACTIONS), route("transaction-approve")),
+        case("approve, encoded spelling of a plus grants nothing", "POST", "/transactions/a%2Bb/approve", Scopes(ENCODED_TRANSACTIONS), Scope("transaction-a+b")),
+        case("approve, encoded spelling of a slash grants nothing", "POST", "/transactions/a%2Fb/approve", Scopes(ENCODED_TRANSACTIONS), Scope("transaction-a/b")),
+        case("approve, encoded spelling of a percent sign grants nothing", "POST", "/transactions/a%25b/approve", Scopes(ENCODED_TRANSACTIONS), Scope("transaction-a%b")),
+        case("approve, a value is decoded once", "POST", "/transactions/a%2520b/approve", Scopes(ENCODED_TRANSACTIONS), Scope("transaction-a%20b")),
+        case("approve, a decoded quote breaks the grammar", "POST", "/transactions/a%22b/approve", Scopes(DECODED_TRANSACTIONS), ScopeUnnamed),
+        case("approve, not UTF-8 once decoded", "POST", "/transactions/%FF/approve", Scopes(DECODED_TRANSACTIONS), ScopeUnnamed),
         // RequireScope and Scoped<R>: opaque scopes, exact only.
         case("catalog, exact", "GET", "/catalog/private", Scopes(CATALOG), route("private-catalog")),
         case("catalog, other opaque", "GET", "/catalog/private", Scopes(PRODUCT_PRICE), Scope(CATALOG)),

@@ -65,6 +65,6 @@ impl<'a> RequestContext for ActixRequest<'a> {
     }
 
     fn path_params(&mut self) -> MatchInfo<'a> {
-        MatchInfo(self.request.match_info())
+        MatchInfo::new(self.request.match_info())
     }
 }

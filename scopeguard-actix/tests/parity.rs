@@ -97,6 +97,12 @@ async fn every_case_of_the_table() {
 }
 
 #[actix_web::test]
+async fn template_values_are_checked_percent_decoded() {
+    let challenge = ChallengeConfig::builder().realm("parity").build().expect("realm");
+    run(challenge, cases::DECODED_TEMPLATE_CASES).await;
+}
+
+#[actix_web::test]
 async fn every_challenge_names_the_resource_metadata() {
     let challenge = ChallengeConfig::builder()
         .realm("parity")

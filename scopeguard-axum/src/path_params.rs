@@ -1,4 +1,11 @@
 //! Template parameters from axum's matched route.
+//!
+//! axum percent-decodes each captured segment in full (`%2B`, `%2F` and `%25`
+//! included) before any extractor runs, and `RawPathParams` reads those very
+//! values: a template scope is filled with exactly what `Path` hands the
+//! handler, so `POST /transactions/a%2Bb/approve` checks `transaction-a+b`
+//! (SPEC §2.4). A value that is not UTF-8 once decoded, which `Path` refuses,
+//! is denied here (403 without a `scope` attribute).
 
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};

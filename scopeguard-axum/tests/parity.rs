@@ -91,6 +91,12 @@ async fn every_case_of_the_table() {
 }
 
 #[tokio::test]
+async fn template_values_are_checked_percent_decoded() {
+    let challenge = ChallengeConfig::builder().realm("parity").build().expect("realm");
+    run(app(challenge), cases::DECODED_TEMPLATE_CASES).await;
+}
+
+#[tokio::test]
 async fn every_challenge_names_the_resource_metadata() {
     let challenge = ChallengeConfig::builder()
         .realm("parity")

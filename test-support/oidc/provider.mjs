@@ -50,6 +50,14 @@ const SCOPES = [
   'user:write',
   'payment.write',
   'transaction-42',
+  // Percent-encoded path parameters: the decoded scopes, and the same spelled
+  // encoded, which must grant nothing.
+  'transaction-a+b',
+  'transaction-a/b',
+  'transaction-a%b',
+  'transaction-a%2Bb',
+  'transaction-a%2Fb',
+  'transaction-a%25b',
   'https://www.examplecompany.com/private_catalog.readonly',
   'urn:examplecompany:product_price:update',
 ];

@@ -19,9 +19,14 @@
 //! | `GET /me` | a caller | `Principal` |
 //! | `GET /health` | none | — |
 //!
-//! [`CASES`] run against apps with realm `parity`; [`METADATA_CASES`]
-//! against the same apps with a resource-metadata URL ([`RESOURCE_METADATA`])
-//! as well.
+//! [`CASES`] and [`DECODED_TEMPLATE_CASES`] run against apps with realm
+//! `parity`; [`METADATA_CASES`] against the same apps with a
+//! resource-metadata URL ([`RESOURCE_METADATA`]) as well.
+
+#[path = "decoded_template_cases.rs"]
+mod decoded_template_cases;
+
+pub(crate) use decoded_template_cases::DECODED_TEMPLATE_CASES;
 
 /// One request and the exact answer expected.
 #[derive(Debug, Clone, Copy)]

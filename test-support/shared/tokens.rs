@@ -22,6 +22,8 @@ pub(crate) fn now() -> u64 {
 /// | `nobody` | no scopes |
 /// | `writer` | `inventory:price.write` |
 /// | `tx42` | `transaction-42` |
+/// | `tx-decoded` | `transaction-a+b transaction-a/b transaction-a%b` |
+/// | `tx-encoded` | `transaction-a%2Bb transaction-a%2Fb transaction-a%25b`: the same, spelled percent-encoded |
 /// | `clerk` | `payment.write`, authenticated 10 s ago |
 /// | `stale-clerk` | `payment.write`, authenticated an hour ago |
 /// | `phr-clerk` | `payment.write`, authenticated 10 s ago with `acr` `phr` |
@@ -52,6 +54,16 @@ impl TokenValidator for FixedTokens {
             "nobody" => Ok(principal("nobody", "", 1000)),
             "writer" => Ok(principal("writer", "inventory:price.write", 1000)),
             "tx42" => Ok(principal("tx42", "transaction-42", 1000)),
+            "tx-decoded" => Ok(principal(
+                "tx-decoded",
+                "transaction-a+b transaction-a/b transaction-a%b",
+                1000,
+            )),
+            "tx-encoded" => Ok(principal(
+                "tx-encoded",
+                "transaction-a%2Bb transaction-a%2Fb transaction-a%25b",
+                1000,
+            )),
             "clerk" => Ok(principal("clerk", "payment.write", 10)),
             "stale-clerk" => Ok(principal("stale-clerk", "payment.write", 3600)),
             "phr-clerk" => Ok(Principal::builder()

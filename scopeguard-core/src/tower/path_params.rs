@@ -20,8 +20,9 @@ use crate::requirement::PathParams;
 pub struct RouteParams(Vec<(String, String)>);
 
 impl RouteParams {
-    /// Parameters from `(name, value)` pairs; pass the values
-    /// percent-decoded, as a router gives them.
+    /// Parameters from `(name, value)` pairs; pass the values fully
+    /// percent-decoded (`%2B`, `%2F` and `%25` included), as the handler
+    /// receives them, so a template scope names the resource served.
     pub fn new<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
         Self(
             pairs
