@@ -11,14 +11,18 @@ mod introspection_server;
 mod support;
 
 use actix_web::{App, test, web};
-use introspection_cases::{CASES, COMBINED, DOWN, HANDLER_BODY, INTROSPECTED, REALM, REQUIRED, ROUTE};
+use introspection_cases::{
+    CASES, COMBINED, DOWN, HANDLER_BODY, INTROSPECTED, REALM, REQUIRED, ROUTE, STEP_UP_REQUIRED,
+    STEP_UP_ROUTE,
+};
 use introspection_server::IntrospectionServer;
 use scopeguard_actix::Authenticator;
 use scopeguard_actix::core::TokenValidator;
 use scopeguard_actix::{AuthMiddleware, ChallengeConfig, RequireScope};
 
-/// [`ROUTE`] in a scope at `prefix`, requiring [`REQUIRED`], behind an
-/// `AuthMiddleware` with `validator`.
+/// [`ROUTE`] and [`STEP_UP_ROUTE`] in a scope at `prefix`, requiring
+/// [`REQUIRED`] and [`STEP_UP_REQUIRED`], behind an `AuthMiddleware` with
+/// `validator`.
 fn route<V>(
     prefix: &'static str,
     validator: V,
@@ -42,6 +46,11 @@ where
         .service(
             web::resource(ROUTE)
                 .wrap(RequireScope::new(REQUIRED))
+                .route(web::get().to(|| async { HANDLER_BODY })),
+        )
+        .service(
+            web::resource(STEP_UP_ROUTE)
+                .wrap(RequireScope::new(STEP_UP_REQUIRED))
                 .route(web::get().to(|| async { HANDLER_BODY })),
         )
 }

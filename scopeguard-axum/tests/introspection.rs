@@ -12,24 +12,30 @@ mod support;
 use axum::Router;
 use axum::routing::get;
 use introspection_cases::{
-    CASES, COMBINED, Case, DOWN, HANDLER_BODY, INTROSPECTED, REALM, REQUIRED, ROUTE, Validators,
+    CASES, COMBINED, Case, DOWN, HANDLER_BODY, INTROSPECTED, REALM, REQUIRED, ROUTE, STEP_UP_REQUIRED,
+    STEP_UP_ROUTE, Validators,
 };
 use introspection_server::IntrospectionServer;
 use scopeguard_axum::Authenticator;
 use scopeguard_axum::core::TokenValidator;
 use scopeguard_axum::{AuthLayer, ChallengeConfig, RequireScope};
 
-/// [`ROUTE`] under `prefix`, requiring [`REQUIRED`], behind an `AuthLayer`
-/// with `validator`.
+/// [`ROUTE`] and [`STEP_UP_ROUTE`] under `prefix`, requiring [`REQUIRED`]
+/// and [`STEP_UP_REQUIRED`], behind an `AuthLayer` with `validator`.
 fn route<V>(prefix: &str, validator: V) -> Router
 where
     V: TokenValidator + Clone + Send + Sync + 'static,
 {
     let challenge = ChallengeConfig::builder().realm(REALM).build().expect("a realm");
-    let routes = Router::new().route(
-        ROUTE,
-        get(|| async { HANDLER_BODY }).route_layer(RequireScope::new(REQUIRED)),
-    );
+    let routes = Router::new()
+        .route(
+            ROUTE,
+            get(|| async { HANDLER_BODY }).route_layer(RequireScope::new(REQUIRED)),
+        )
+        .route(
+            STEP_UP_ROUTE,
+            get(|| async { HANDLER_BODY }).route_layer(RequireScope::new(STEP_UP_REQUIRED)),
+        );
     Router::new().nest(prefix, routes).layer(AuthLayer::from(
         Authenticator::new(validator).challenge(challenge),
     ))

@@ -52,6 +52,10 @@ struct Inner {
     exp: Option<u64>,
     iat: Option<u64>,
     auth_time: Option<u64>,
+    /// How far, in seconds, `auth_time` may lie after now and still be an
+    /// authentication of now: the clock leeway of the validator that
+    /// accepted it, zero for a principal built without one.
+    auth_time_leeway: u64,
     acr: Option<String>,
     scopes: GrantedScopes,
     /// The token's claims: the text of one JSON object.
@@ -168,9 +172,11 @@ impl Principal {
     ///
     /// - `max_age`: the user authenticated at most `max_age` seconds ago,
     ///   by `auth_time`, with no leeway; a principal without `auth_time`
-    ///   fails. An `auth_time` after now (clock skew within the leeway; the
-    ///   JWT validator rejects one beyond it) counts as just authenticated,
-    ///   not as stale.
+    ///   fails. An `auth_time` after now counts as just authenticated only
+    ///   within the clock leeway of the validator that accepted the token
+    ///   (clock skew; the validators reject one beyond it); further ahead,
+    ///   or in a principal built with [`Principal::builder`], it fails: a
+    ///   user cannot have authenticated in the future.
     /// - `acr`: the principal's `acr` is one of the listed values.
     ///
     /// A step-up failure is [`AuthError::StepUpRequired`] carrying every
@@ -197,8 +203,7 @@ impl Principal {
         let recent = step_up.max_age().is_none_or(|max_age| {
             self.inner
                 .auth_time
-                // A future `auth_time` is an age of zero: never stale.
-                .is_some_and(|auth_time| now.saturating_sub(auth_time) <= max_age)
+                .is_some_and(|auth_time| self.authenticated_within(auth_time, max_age, now))
         });
         let acr = step_up.acr_values().is_empty()
             || self
@@ -207,6 +212,25 @@ impl Principal {
                 .as_deref()
                 .is_some_and(|acr| step_up.acr_values().iter().any(|value| value == acr));
         recent && acr
+    }
+
+    /// Whether a user who authenticated at `auth_time` did so at most
+    /// `max_age` seconds before `now`. An `auth_time` after now is an age
+    /// of zero only within the principal's `auth_time_leeway`: further ahead it is
+    /// no authentication at all, or it would meet every `max_age`.
+    fn authenticated_within(&self, auth_time: u64, max_age: u64, now: u64) -> bool {
+        match auth_time.checked_sub(now) {
+            Some(ahead) if ahead > self.inner.auth_time_leeway => {
+                tracing::debug!(
+                    reason = "auth_time_in_future",
+                    ahead_secs = ahead,
+                    "a step-up max_age is not met by an authentication time in the future"
+                );
+                false
+            }
+            Some(_) => true,
+            None => now - auth_time <= max_age,
+        }
     }
 }
 
@@ -264,6 +288,9 @@ pub struct PrincipalBuilder {
     pub(crate) exp: Option<u64>,
     pub(crate) iat: Option<u64>,
     pub(crate) auth_time: Option<u64>,
+    /// How far `auth_time` may lie after now and still be an authentication
+    /// of now: validators set their clock leeway.
+    pub(crate) auth_time_leeway: u64,
     pub(crate) acr: Option<String>,
     pub(crate) scopes: GrantedScopes,
     /// The text of one JSON object.
@@ -356,6 +383,7 @@ impl PrincipalBuilder {
                 exp: self.exp,
                 iat: self.iat,
                 auth_time: self.auth_time,
+                auth_time_leeway: self.auth_time_leeway,
                 acr: self.acr,
                 scopes: self.scopes,
                 claims: self.claims.unwrap_or_else(|| "{}".to_owned()),

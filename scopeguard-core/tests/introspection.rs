@@ -206,6 +206,7 @@ async fn a_client_the_endpoint_refuses_is_503_not_401() {
     server.reply("opaque", active(json!({})));
     let validator = IntrospectionValidator::builder(server.url())
         .client_credentials(CLIENT_ID, "the wrong secret")
+        .issuer(ISSUER)
         .audience(AUDIENCE)
         .build()
         .unwrap();
@@ -264,6 +265,7 @@ async fn an_unreachable_endpoint_is_503_with_retry_after() {
     let addr = unused_addr().await;
     let validator = IntrospectionValidator::builder(format!("http://{addr}/introspect"))
         .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .issuer(ISSUER)
         .audience(AUDIENCE)
         .timeout(TIMEOUT)
         .build()

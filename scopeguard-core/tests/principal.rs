@@ -136,13 +136,33 @@ async fn an_auth_time_slightly_in_the_future_is_a_fresh_authentication() {
 }
 
 #[test]
-fn a_built_principal_with_a_future_auth_time_is_never_stale() {
+fn a_built_principal_with_a_future_auth_time_is_never_a_fresh_authentication() {
+    // No validator vouched for this `auth_time`, so no clock skew is
+    // allowed: a user cannot have authenticated after now.
+    for ahead in [5, 30, 3600, 100 * 365 * 86_400] {
+        let principal = Principal::builder()
+            .scopes("payment.write".parse().unwrap())
+            .auth_time(now() + ahead)
+            .build();
+        assert_eq!(
+            principal.check(&requirement("payment.write, max_age = 300"), &()),
+            Err(AuthError::StepUpRequired(StepUpRequired {
+                max_age: Some(300),
+                acr_values: vec![]
+            })),
+            "{ahead} s ahead"
+        );
+    }
+}
+
+#[test]
+fn a_built_principal_authenticated_just_now_meets_max_age() {
     let principal = Principal::builder()
         .scopes("payment.write".parse().unwrap())
-        .auth_time(now() + 3600)
+        .auth_time(now())
         .build();
     assert_eq!(
-        principal.check(&requirement("payment.write, max_age = 300"), &()),
+        principal.check(&requirement("payment.write, max_age = 5"), &()),
         Ok(())
     );
 }

@@ -1,10 +1,11 @@
 //! SPEC §3.5 and §4 over HTTP for opaque tokens: the same cases run against
 //! an axum app and an actix app built the same way, so both answer alike.
 //!
-//! Both apps serve, with realm `introspection`, one route ([`ROUTE`])
-//! requiring `order:item` through the scope middleware (`RequireScope`)
-//! behind the authentication middleware, three times over, under three
-//! prefixes:
+//! Both apps serve, with realm `introspection`, two routes through the
+//! scope middleware (`RequireScope`) behind the authentication middleware:
+//! [`ROUTE`] requiring [`REQUIRED`], and [`STEP_UP_ROUTE`] requiring
+//! [`STEP_UP_REQUIRED`] (a step-up `max_age`, SPEC §2.4), three times over,
+//! under three prefixes:
 //!
 //! | prefix | validator of the authentication middleware |
 //! | --- | --- |
@@ -12,13 +13,15 @@
 //! | [`DOWN`] | [`Validators::down`], asking an address where nothing listens |
 //! | [`COMBINED`] | [`Validators::combined`]: HS256 JWTs locally, the rest by introspection |
 //!
-//! The handler answers `items`. Needs `mod introspection_server;` beside it
+//! The handlers answer `items`. Needs `mod introspection_server;` beside it
 //! (`test-support/shared/introspection_server.rs`).
 #![allow(dead_code)]
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use scopeguard_core::introspection::{IntrospectionValidator, JwtOrIntrospection};
 use scopeguard_core::jwt::{Algorithm, JwtValidator};
 use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
@@ -38,8 +41,13 @@ pub(crate) const INTROSPECTED: &str = "/introspected";
 pub(crate) const DOWN: &str = "/down";
 /// The prefix behind [`JwtOrIntrospection`].
 pub(crate) const COMBINED: &str = "/combined";
-/// The scope each route requires.
+/// The scope [`ROUTE`] requires.
 pub(crate) const REQUIRED: &str = "order:item";
+/// The route with a step-up requirement, under each prefix.
+pub(crate) const STEP_UP_ROUTE: &str = "/orders/{id}/refund";
+/// What [`STEP_UP_ROUTE`] requires: a scope and an authentication at most
+/// five minutes old.
+pub(crate) const STEP_UP_REQUIRED: &str = "order, max_age = 300";
 /// What the handler answers.
 pub(crate) const HANDLER_BODY: &str = "items";
 /// The `Retry-After` the validators are configured with, in seconds.
@@ -65,6 +73,22 @@ pub(crate) async fn prepare(server: &IntrospectionServer) -> Validators {
     server.reply("active-price", active(json!({"scope": "inventory:price"})));
     server.reply("inactive", Reply::json(r#"{"active": false}"#));
     server.reply("expired", active(json!({"exp": now() - 600})));
+    server.reply(
+        "recent-login",
+        active(json!({"scope": "order", "auth_time": now() - 10})),
+    );
+    server.reply(
+        "stale-login",
+        active(json!({"scope": "order", "auth_time": now() - 3600})),
+    );
+    server.reply(
+        "future-login",
+        active(json!({"scope": "order", "auth_time": now() + 3600})),
+    );
+    server.reply(
+        "other-issuer",
+        active(json!({"scope": "order", "iss": "https://evil.example"})),
+    );
     server.reply("endpoint-500", Reply::status(500));
     server.reply("not-json", Reply::json("<html>oops</html>"));
     let retry_after = Duration::from_secs(RETRY_AFTER_SECS);
@@ -94,25 +118,47 @@ pub(crate) async fn prepare(server: &IntrospectionServer) -> Validators {
     }
 }
 
+/// The claims of the test JWTs: scope `order`, valid for ten minutes.
+fn jwt_claims() -> serde_json::Value {
+    json!({
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "exp": now() + 600,
+        "sub": "jwt-user",
+        "scope": "order",
+    })
+}
+
 /// An HS256 JWT with scope `order`, valid for ten minutes, minted once.
 pub(crate) fn jwt() -> &'static str {
     static JWT: OnceLock<String> = OnceLock::new();
     JWT.get_or_init(|| {
         scopeguard_core::jwt::install_crypto_provider();
-        let claims = json!({
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "exp": now() + 600,
-            "sub": "jwt-user",
-            "scope": "order",
-        });
         jsonwebtoken::encode(
             &jsonwebtoken::Header::new(Algorithm::HS256),
-            &claims,
+            &jwt_claims(),
             &jsonwebtoken::EncodingKey::from_secret(HMAC_SECRET),
         )
         .expect("a signed token")
     })
+}
+
+/// An HS256 JWT like [`jwt`], with `header` (JSON text) as its JOSE header,
+/// correctly signed.
+pub(crate) fn jwt_with_header(header: &str) -> String {
+    scopeguard_core::jwt::install_crypto_provider();
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(jwt_claims().to_string())
+    );
+    let signature = jsonwebtoken::crypto::sign(
+        signing_input.as_bytes(),
+        &jsonwebtoken::EncodingKey::from_secret(HMAC_SECRET),
+        Algorithm::HS256,
+    )
+    .expect("a signed token");
+    format!("{signing_input}.{signature}")
 }
 
 /// The bearer token a case sends.
@@ -124,6 +170,8 @@ pub(crate) enum Token {
     Opaque(&'static str),
     /// The [`jwt`].
     Jwt,
+    /// A [`jwt_with_header`] with this header.
+    JwtWithHeader(&'static str),
 }
 
 /// One request and the exact answer expected.
@@ -152,6 +200,7 @@ impl Case {
             Token::None => None,
             Token::Opaque(token) => Some(format!("Bearer {token}")),
             Token::Jwt => Some(format!("Bearer {}", jwt())),
+            Token::JwtWithHeader(header) => Some(format!("Bearer {}", jwt_with_header(header))),
         }
     }
 
@@ -234,6 +283,7 @@ const fn unavailable(name: &'static str, path: &'static str, token: &'static str
 const INTROSPECTED_PATH: &str = "/introspected/orders/1/items";
 const DOWN_PATH: &str = "/down/orders/1/items";
 const COMBINED_PATH: &str = "/combined/orders/1/items";
+const STEP_UP_PATH: &str = "/introspected/orders/1/refund";
 
 const INACTIVE_CHALLENGE: &str =
     r#"Bearer realm="introspection", error="invalid_token", error_description="the token is not active""#;
@@ -244,6 +294,18 @@ const EXPIRED: &str = r#"{"error":"invalid_token","error_description":"the token
 const SCOPE_CHALLENGE: &str = r#"Bearer realm="introspection", error="insufficient_scope", error_description="insufficient scope", scope="order:item""#;
 const SCOPE: &str =
     r#"{"error":"insufficient_scope","error_description":"insufficient scope","scope":"order:item"}"#;
+const ISSUER_CHALLENGE: &str = r#"Bearer realm="introspection", error="invalid_token", error_description="the token's issuer is not accepted""#;
+const WRONG_ISSUER: &str =
+    r#"{"error":"invalid_token","error_description":"the token's issuer is not accepted"}"#;
+const INVALID_CLAIM_CHALLENGE: &str = r#"Bearer realm="introspection", error="invalid_token", error_description="the token has a malformed claim""#;
+const INVALID_CLAIM: &str =
+    r#"{"error":"invalid_token","error_description":"the token has a malformed claim"}"#;
+const MALFORMED_CHALLENGE: &str =
+    r#"Bearer realm="introspection", error="invalid_token", error_description="the token is malformed""#;
+const MALFORMED: &str = r#"{"error":"invalid_token","error_description":"the token is malformed"}"#;
+const STEP_UP_CHALLENGE: &str = r#"Bearer realm="introspection", error="insufficient_user_authentication", error_description="the user must authenticate again", max_age="300""#;
+const STEP_UP: &str =
+    r#"{"error":"insufficient_user_authentication","error_description":"the user must authenticate again"}"#;
 const MISSING: &str = r#"{"error":"missing_token","error_description":"no bearer token"}"#;
 const UNAVAILABLE: &str = r#"{"error":"temporarily_unavailable","error_description":"token introspection is temporarily unavailable"}"#;
 
@@ -282,6 +344,51 @@ pub(crate) const CASES: &[Case] = &[
         401,
         EXPIRED_CHALLENGE,
         EXPIRED,
+    ),
+    denied(
+        "issued by another issuer",
+        INTROSPECTED_PATH,
+        Token::Opaque("other-issuer"),
+        401,
+        ISSUER_CHALLENGE,
+        WRONG_ISSUER,
+    ),
+    denied(
+        "authenticated in the future",
+        INTROSPECTED_PATH,
+        Token::Opaque("future-login"),
+        401,
+        INVALID_CLAIM_CHALLENGE,
+        INVALID_CLAIM,
+    ),
+    ok(
+        "step-up: authenticated recently",
+        STEP_UP_PATH,
+        Token::Opaque("recent-login"),
+    ),
+    denied(
+        "step-up: authenticated an hour ago",
+        STEP_UP_PATH,
+        Token::Opaque("stale-login"),
+        401,
+        STEP_UP_CHALLENGE,
+        STEP_UP,
+    ),
+    denied(
+        "step-up: no authentication time",
+        STEP_UP_PATH,
+        Token::Opaque("active-order"),
+        401,
+        STEP_UP_CHALLENGE,
+        STEP_UP,
+    ),
+    denied(
+        "step-up: authenticated in the future",
+        STEP_UP_PATH,
+        Token::Opaque("future-login"),
+        401,
+        INVALID_CLAIM_CHALLENGE,
+        INVALID_CLAIM,
     ),
     denied(
         "active without the scope",
@@ -329,11 +436,27 @@ pub(crate) const CASES: &[Case] = &[
         SCOPE_CHALLENGE,
         SCOPE,
     ),
+    denied(
+        "combined: a JWT whose kid is null",
+        COMBINED_PATH,
+        Token::JwtWithHeader(r#"{"alg":"HS256","kid":null}"#),
+        401,
+        MALFORMED_CHALLENGE,
+        MALFORMED,
+    ),
+    denied(
+        "combined: a JWT whose typ is null",
+        COMBINED_PATH,
+        Token::JwtWithHeader(r#"{"alg":"HS256","typ":null}"#),
+        401,
+        MALFORMED_CHALLENGE,
+        MALFORMED,
+    ),
 ];
 
 /// After [`CASES`]: the endpoint calls each token caused. Accepted and
 /// rejected answers are cached (and the combined validator shares the
-/// cache); failures are not; the JWT never reaches the endpoint.
+/// cache); failures are not; JWTs never reach the endpoint.
 pub(crate) fn assert_calls(server: &IntrospectionServer) {
     for (token, calls) in [
         ("active-order", 1),
@@ -341,6 +464,10 @@ pub(crate) fn assert_calls(server: &IntrospectionServer) {
         ("unknown", 1),
         ("expired", 1),
         ("active-price", 1),
+        ("other-issuer", 1),
+        ("recent-login", 1),
+        ("stale-login", 1),
+        ("future-login", 1),
         ("endpoint-500", 2),
         ("not-json", 1),
         (jwt(), 0),

@@ -125,7 +125,9 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let extensions = ExtensionsRef(request.extensions());
-        let result = self.check.check(&extensions, &MatchInfo::new(request.match_info()));
+        let result = self
+            .check
+            .check(&extensions, &MatchInfo::new(request.match_info()));
         drop(extensions);
         match result {
             Ok(()) => forward(&*self.service, request),

@@ -95,9 +95,10 @@ impl<'a> Answer<'a> {
 /// How an active token's members are checked.
 #[derive(Debug)]
 pub(super) struct AnswerRules {
-    /// Clock leeway in seconds for `exp`, `nbf` and `iat`.
+    /// Clock leeway in seconds for `exp`, `nbf`, `iat` and `auth_time`.
     pub(super) leeway: u64,
-    /// The expected `iss`, checked when the answer has one.
+    /// The expected `iss`, checked when the answer has one; `None` when the
+    /// issuer check is disabled.
     pub(super) issuer: Option<Box<str>>,
     /// The accepted audiences; `None` when the audience check is disabled.
     pub(super) audiences: Option<Box<[Box<str>]>>,
@@ -122,8 +123,8 @@ pub(super) struct Checked {
 
 impl ActiveToken<'_> {
     /// Checks the members at `now` (seconds since the epoch): `exp`, `nbf`,
-    /// `iat` with the leeway, `iss`, `aud`, `scope`, then the types of the
-    /// others.
+    /// `iat` and `auth_time` with the leeway, `iss`, `aud`, `scope`, then
+    /// the types of the others.
     pub(super) fn check(&self, rules: &AnswerRules, now: u64) -> Result<Checked, InvalidToken> {
         let members = &self.members;
         let exp = typed::<NumericDate>(members.exp)?.map(NumericDate::earliest);
@@ -137,6 +138,13 @@ impl ActiveToken<'_> {
         let iat = typed::<NumericDate>(members.iat)?.map(NumericDate::latest);
         if iat.is_some_and(|iat| iat > latest_accepted) {
             return Err(InvalidToken::IssuedInFuture);
+        }
+        // A user cannot have authenticated after now: a future `auth_time`
+        // would pass any step-up `max_age`, so it is invalid, as in a JWT
+        // (SPEC §3.2), with the same leeway.
+        let auth_time = typed::<NumericDate>(members.auth_time)?;
+        if auth_time.is_some_and(|auth_time| auth_time.latest() > latest_accepted) {
+            return Err(InvalidToken::InvalidClaim);
         }
         let iss: Option<String> = typed(members.iss)?;
         if let (Some(expected), Some(iss)) = (&rules.issuer, &iss)
@@ -173,7 +181,7 @@ impl ActiveToken<'_> {
             aud: aud.unwrap_or_default(),
             exp,
             iat,
-            auth_time: typed::<NumericDate>(members.auth_time)?.map(NumericDate::earliest),
+            auth_time: auth_time.map(NumericDate::earliest),
             acr: typed(members.acr)?,
             scopes,
         })
@@ -181,8 +189,9 @@ impl ActiveToken<'_> {
 }
 
 impl Checked {
-    /// The principal, with `claims` (the answer's JSON) for typed access.
-    pub(super) fn into_principal(self, claims: String, policy: Arc<ScopePolicy>) -> Principal {
+    /// The principal, with `claims` (the answer's JSON) for typed access;
+    /// `leeway` is the one the answer was checked with.
+    pub(super) fn into_principal(self, claims: String, policy: Arc<ScopePolicy>, leeway: u64) -> Principal {
         PrincipalBuilder {
             sub: self.sub,
             client_id: self.client_id,
@@ -191,6 +200,7 @@ impl Checked {
             exp: self.exp,
             iat: self.iat,
             auth_time: self.auth_time,
+            auth_time_leeway: leeway,
             acr: self.acr,
             scopes: self.scopes,
             claims: Some(claims),
@@ -296,7 +306,17 @@ mod tests {
             check(r#"{"active": true, "aud": "api", "iat": 1060.5}"#).unwrap_err(),
             InvalidToken::IssuedInFuture
         );
-        assert!(check(r#"{"active": true, "aud": "api", "nbf": 1060, "iat": 1060}"#).is_ok());
+        assert_eq!(
+            check(r#"{"active": true, "aud": "api", "auth_time": 1060.5}"#).unwrap_err(),
+            InvalidToken::InvalidClaim
+        );
+        assert_eq!(
+            check(r#"{"active": true, "aud": "api", "auth_time": 4000000000}"#).unwrap_err(),
+            InvalidToken::InvalidClaim
+        );
+        assert!(
+            check(r#"{"active": true, "aud": "api", "nbf": 1060, "iat": 1060, "auth_time": 1060}"#).is_ok()
+        );
     }
 
     #[test]

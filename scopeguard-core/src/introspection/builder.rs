@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use reqwest::{Client, Url, redirect};
 
-use super::answer::AnswerRules;
 use super::cache::{AnswerCache, CacheSettings};
+use super::claim_settings::ClaimSettings;
 use super::client_auth::{ClientAuthentication, ClientCredentials};
 use super::config_error::{IntrospectionConfigError, IntrospectionConfigProblem};
 use super::endpoint::Endpoint;
@@ -23,16 +23,18 @@ use crate::keys::remote::fetch::Http;
 ///
 /// Required: the endpoint (given to
 /// [`IntrospectionValidator::builder`]), the
-/// [client credentials](Self::client_credentials), and at least one
+/// [client credentials](Self::client_credentials), the
+/// [issuer](Self::issuer) (or an explicit
+/// [`disable_issuer_check`](Self::disable_issuer_check)), and at least one
 /// audience (or an explicit
 /// [`disable_audience_check`](Self::disable_audience_check)).
 ///
-/// Defaults: [`ClientAuthentication::ClientSecretBasic`], no issuer check, a
-/// leeway of 60 s, the default [`ScopePolicy`], an answer cache of 16 MiB
-/// keeping accepted tokens up to 60 s (never past their `exp`) and rejected
-/// ones 60 s, a connect timeout of 2 s, a timeout of 5 s for the whole
-/// call, answers of at most 64 KiB, `Retry-After: 5` when the endpoint
-/// fails, and an HTTP client that follows no redirect.
+/// Defaults: [`ClientAuthentication::ClientSecretBasic`], a leeway of 60 s,
+/// the default [`ScopePolicy`], an answer cache of 16 MiB keeping accepted
+/// tokens up to 60 s (never past their `exp`) and rejected ones 60 s, a
+/// connect timeout of 2 s, a timeout of 5 s for the whole call, answers of
+/// at most 64 KiB, `Retry-After: 5` when the endpoint fails, and an HTTP
+/// client that follows no redirect.
 ///
 /// [`Debug`](fmt::Debug) never shows the client secret.
 ///
@@ -47,6 +49,7 @@ use crate::keys::remote::fetch::Http;
 ///     [
 ///         IntrospectionConfigProblem::InvalidEndpoint,
 ///         IntrospectionConfigProblem::NoClientCredentials,
+///         IntrospectionConfigProblem::NoIssuer,
 ///         IntrospectionConfigProblem::NoAudience,
 ///     ],
 /// );
@@ -58,10 +61,7 @@ pub struct IntrospectionValidatorBuilder {
     client_id: Option<String>,
     client_secret: Option<Secret>,
     authentication: ClientAuthentication,
-    issuer: Option<String>,
-    audiences: Vec<String>,
-    audience_check: bool,
-    allow_missing_audience: bool,
+    claims: ClaimSettings,
     leeway: Duration,
     policy: Option<Arc<ScopePolicy>>,
     cache: CacheSettings,
@@ -89,10 +89,7 @@ impl IntrospectionValidatorBuilder {
             client_id: None,
             client_secret: None,
             authentication: ClientAuthentication::default(),
-            issuer: None,
-            audiences: Vec::new(),
-            audience_check: true,
-            allow_missing_audience: false,
+            claims: ClaimSettings::default(),
             leeway: DEFAULT_LEEWAY,
             policy: None,
             cache: CacheSettings {
@@ -123,10 +120,21 @@ impl IntrospectionValidatorBuilder {
         self
     }
 
-    /// Rejects answers whose `iss` is present and differs from `issuer`.
-    /// An answer without `iss` is accepted: RFC 7662 makes it optional.
+    /// Rejects answers whose `iss` is present and differs from `issuer`
+    /// (compared exactly, as a JWT's `iss`). An answer without `iss` is
+    /// accepted: RFC 7662 makes it optional.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.issuer = Some(issuer.into());
+        self.claims.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Accepts answers naming any issuer in `iss`.
+    ///
+    /// An authorization server's answer then says nothing about who issued
+    /// the token: use this only when the endpoint answers for this
+    /// issuer's tokens alone.
+    pub fn disable_issuer_check(mut self) -> Self {
+        self.claims.issuer_check = false;
         self
     }
 
@@ -134,7 +142,7 @@ impl IntrospectionValidatorBuilder {
     /// any of the audiences). An answer without `aud` is rejected unless
     /// [`allow_missing_audience`](Self::allow_missing_audience) is set.
     pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.audiences.push(audience.into());
+        self.claims.audiences.push(audience.into());
         self
     }
 
@@ -144,7 +152,9 @@ impl IntrospectionValidatorBuilder {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        self.audiences.extend(audiences.into_iter().map(Into::into));
+        self.claims
+            .audiences
+            .extend(audiences.into_iter().map(Into::into));
         self
     }
 
@@ -152,7 +162,7 @@ impl IntrospectionValidatorBuilder {
     /// that leave it out. An answer that has `aud` must still contain a
     /// configured audience.
     pub fn allow_missing_audience(mut self) -> Self {
-        self.allow_missing_audience = true;
+        self.claims.allow_missing_audience = true;
         self
     }
 
@@ -162,12 +172,13 @@ impl IntrospectionValidatorBuilder {
     /// then accepted here: use this only when the server issues tokens for
     /// this API alone.
     pub fn disable_audience_check(mut self) -> Self {
-        self.audience_check = false;
+        self.claims.audience_check = false;
         self
     }
 
-    /// Sets the clock leeway for `exp`, `nbf` and `iat`, in whole seconds
-    /// (default 60 s).
+    /// Sets the clock leeway for `exp`, `nbf`, `iat` and `auth_time`, in
+    /// whole seconds (default 60 s). It does not stretch a step-up
+    /// `max_age`.
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
         self
@@ -267,20 +278,7 @@ impl IntrospectionValidatorBuilder {
             }
             _ => problems.push(IntrospectionConfigProblem::NoClientCredentials),
         }
-        if self.issuer.as_deref() == Some("") {
-            problems.push(IntrospectionConfigProblem::EmptyIssuer);
-        }
-        match (self.audience_check, self.audiences.is_empty()) {
-            (true, true) => problems.push(IntrospectionConfigProblem::NoAudience),
-            (false, false) => problems.push(IntrospectionConfigProblem::AudiencesWithoutAudienceCheck),
-            _ => {}
-        }
-        if self.audiences.iter().any(String::is_empty) {
-            problems.push(IntrospectionConfigProblem::EmptyAudience);
-        }
-        if !self.audience_check && self.allow_missing_audience {
-            problems.push(IntrospectionConfigProblem::MissingAudienceAllowedWithoutAudienceCheck);
-        }
+        self.claims.check(&mut problems);
         let mut durations = vec![
             ("connect_timeout", self.connect_timeout),
             ("timeout", self.timeout),
@@ -330,14 +328,7 @@ impl IntrospectionValidatorBuilder {
                 },
                 credentials: ClientCredentials::new(id, secret, self.authentication),
             },
-            rules: AnswerRules {
-                leeway: self.leeway.as_secs(),
-                issuer: self.issuer.map(String::into_boxed_str),
-                audiences: self
-                    .audience_check
-                    .then(|| self.audiences.into_iter().map(String::into_boxed_str).collect()),
-                allow_missing_audience: self.allow_missing_audience,
-            },
+            rules: self.claims.into_rules(self.leeway.as_secs()),
             policy: self.policy.unwrap_or_default(),
             cache: self.cache_enabled.then(|| AnswerCache::new(self.cache)),
             retry_after: self.retry_after,
@@ -355,6 +346,7 @@ mod tests {
         let error = IntrospectionValidatorBuilder::new("https://idp.example/introspect".into())
             .client_credentials("", "")
             .issuer("")
+            .disable_issuer_check()
             .audience("")
             .disable_audience_check()
             .allow_missing_audience()
@@ -369,6 +361,7 @@ mod tests {
             [
                 IntrospectionConfigProblem::EmptyClientId,
                 IntrospectionConfigProblem::EmptyClientSecret,
+                IntrospectionConfigProblem::IssuerWithoutIssuerCheck,
                 IntrospectionConfigProblem::EmptyIssuer,
                 IntrospectionConfigProblem::AudiencesWithoutAudienceCheck,
                 IntrospectionConfigProblem::EmptyAudience,
@@ -391,6 +384,7 @@ mod tests {
         ] {
             let error = IntrospectionValidatorBuilder::new(endpoint.into())
                 .client_credentials("id", "secret")
+                .disable_issuer_check()
                 .disable_audience_check()
                 .build()
                 .unwrap_err();
@@ -411,7 +405,11 @@ mod tests {
             debug.contains("orders-api") && !debug.contains("hunter2"),
             "{debug}"
         );
-        let validator = builder.disable_audience_check().build().unwrap();
+        let validator = builder
+            .issuer("https://idp.example")
+            .disable_audience_check()
+            .build()
+            .unwrap();
         let debug = format!("{validator:?}");
         assert!(
             debug.contains("orders-api") && !debug.contains("hunter2"),

@@ -35,6 +35,7 @@ use crate::{AuthError, Principal, TokenValidator};
 ///     .build()?;
 /// let introspection = IntrospectionValidator::builder("https://idp.example.com/oauth2/introspect")
 ///     .client_credentials("orders-api", "the client secret")
+///     .issuer("https://idp.example.com")
 ///     .audience("orders-api")
 ///     .build()?;
 /// let validator = JwtOrIntrospection::new(jwt, introspection);

@@ -18,6 +18,12 @@ pub enum IntrospectionConfigProblem {
     /// The client secret is the empty string.
     #[error("the client secret is empty")]
     EmptyClientSecret,
+    /// No issuer is configured, and the issuer check is not disabled.
+    #[error("no issuer is configured (or disable the issuer check explicitly)")]
+    NoIssuer,
+    /// An issuer is configured, yet the issuer check is disabled.
+    #[error("an issuer is configured, yet the issuer check is disabled")]
+    IssuerWithoutIssuerCheck,
     /// The expected issuer is the empty string.
     #[error("the issuer is empty")]
     EmptyIssuer,

@@ -3,8 +3,8 @@
 //!
 //! An [`IntrospectionValidator`] posts the token to the endpoint with client
 //! authentication, requires `active: true`, checks the members the answer
-//! carries (`exp`, `nbf`, `iat`, `iss`, `aud`, `scope`) by the same rules as
-//! a JWT's claims, and turns the answer into a
+//! carries (`exp`, `nbf`, `iat`, `auth_time`, `iss`, `aud`, `scope`) by the
+//! same rules as a JWT's claims, and turns the answer into a
 //! [`Principal`](crate::Principal). Answers are cached under a SHA-256 hash
 //! of the token, and concurrent validations of one token share one call.
 //!
@@ -40,9 +40,12 @@
 //! 3. For an active token, each member present must have its RFC 7662 type
 //!    (`null` included, a wrong type is
 //!    [`InvalidClaim`](crate::error::InvalidToken::InvalidClaim)); `exp` not
-//!    passed, `nbf` and `iat` not in the future (all with the leeway); `iss`
-//!    equal to the configured issuer, when one is configured and the member
-//!    is present; `aud` (a string or an array of strings) containing a
+//!    passed, `nbf`, `iat` and `auth_time` not in the future (all with the
+//!    leeway; a future `auth_time` would meet any step-up `max_age`, so it
+//!    is an `InvalidClaim`, as in a JWT); `iss` equal to the configured
+//!    issuer when the member is present (the issuer is required unless
+//!    [`disable_issuer_check`](IntrospectionValidatorBuilder::disable_issuer_check)
+//!    is set); `aud` (a string or an array of strings) containing a
 //!    configured audience, and present unless
 //!    [`allow_missing_audience`](IntrospectionValidatorBuilder::allow_missing_audience)
 //!    relaxes that; `scope` a space-delimited string of valid scopes.
@@ -50,6 +53,7 @@
 mod answer;
 mod builder;
 mod cache;
+mod claim_settings;
 mod client_auth;
 mod combined;
 mod config_error;

@@ -85,16 +85,31 @@ pub(super) fn is_object(json: &[u8]) -> bool {
 
 /// The header parameters the validator reads. `jku`, `x5u`, `jwk` and `x5c`
 /// are never read: key material and URLs carried by a token are not trusted.
+///
+/// `alg`, `typ` and `kid` are strings (RFC 7515 §4.1): a member that is
+/// present with another value, `null` included, makes the header malformed.
+/// It is never read as absent, which would accept a token without `typ` in
+/// the default mode, or choose a key as for a token without `kid`.
 #[derive(serde::Deserialize)]
 struct RawHeader<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "string")]
     alg: Option<Text<'a>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     typ: Option<Text<'a>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "string")]
     kid: Option<String>,
     #[serde(default, deserialize_with = "present")]
     crit: bool,
+}
+
+/// A member that is present: a string, and nothing else (`null` is not
+/// absent).
+fn string<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// `true` for any value, `null` included: only the parameter's presence
@@ -174,6 +189,25 @@ mod tests {
         for typ in ["", "dpop+jwt", "JOSE", "at+jwt ", "application/jose"] {
             assert!(!lenient.accepts(Some(typ)) && !strict.accepts(Some(typ)), "{typ}");
         }
+    }
+
+    #[test]
+    fn alg_typ_and_kid_of_another_type_are_malformed_never_absent() {
+        for member in ["alg", "typ", "kid"] {
+            for value in ["null", "7", "true", "{}", r#"["RS256"]"#] {
+                let mut header = serde_json::json!({"alg": "RS256", "typ": "at+jwt", "kid": "k1"});
+                header[member] = serde_json::from_str(value).unwrap();
+                let encoded = URL_SAFE_NO_PAD.encode(header.to_string());
+                assert_eq!(
+                    check_header(&encoded, &[Algorithm::RS256], TypeCheck::default()).unwrap_err(),
+                    InvalidToken::Malformed,
+                    "{member}: {value}"
+                );
+            }
+        }
+        let absent = URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#);
+        let header = check_header(&absent, &[Algorithm::RS256], TypeCheck::default()).unwrap();
+        assert_eq!((header.alg, header.kid), (Algorithm::RS256, None));
     }
 
     #[test]

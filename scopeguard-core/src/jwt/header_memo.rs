@@ -113,6 +113,27 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_header_never_answers_for_one_whose_kid_is_null() {
+        let memo = HeaderMemo::new();
+        let verified = encoded(r#"{"alg":"RS256","typ":"at+jwt"}"#);
+        let (checked, _) = memo
+            .check(&verified, &[Algorithm::RS256], TypeCheck::default())
+            .unwrap();
+        memo.remember(&verified, &checked);
+        for header in [
+            r#"{"alg":"RS256","typ":"at+jwt","kid":null}"#,
+            r#"{"alg":"RS256","typ":null}"#,
+        ] {
+            assert_eq!(
+                memo.check(&encoded(header), &[Algorithm::RS256], TypeCheck::default())
+                    .unwrap_err(),
+                InvalidToken::Malformed,
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
     fn the_memo_is_bounded() {
         let memo = HeaderMemo::new();
         for n in 0..1000 {

@@ -179,6 +179,7 @@ impl JwtValidator {
             exp: Some(standard.exp),
             iat: standard.iat,
             auth_time: standard.auth_time,
+            auth_time_leeway: config.leeway,
             acr: standard.acr,
             scopes,
             claims: Some(payload),

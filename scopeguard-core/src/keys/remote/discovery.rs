@@ -13,10 +13,12 @@ use super::fetch::{Failure, FetchError, Http};
 #[derive(Debug, Clone)]
 pub(super) struct Discovery {
     issuer: String,
-    /// `{issuer}/.well-known/openid-configuration` (OpenID Connect Discovery §4).
+    /// `{issuer}/.well-known/openid-configuration`, the issuer's terminating
+    /// `/` removed first (OpenID Connect Discovery §4).
     openid: Url,
     /// `/.well-known/oauth-authorization-server` inserted between the host and
-    /// the path of the issuer (RFC 8414 §3.1).
+    /// the path of the issuer, the path's terminating `/` removed first
+    /// (RFC 8414 §3.1).
     oauth: Url,
 }
 
@@ -43,10 +45,8 @@ impl Discovery {
         let openid = Url::parse(&format!("{base}/.well-known/openid-configuration"))
             .map_err(|_| IssuerProblem::NotAnHttpUrl)?;
         let mut oauth = url.clone();
-        let path = match url.path() {
-            "/" => "",
-            path => path,
-        };
+        let path = url.path();
+        let path = path.strip_suffix('/').unwrap_or(path);
         oauth.set_path(&format!("/.well-known/oauth-authorization-server{path}"));
         Ok(Self {
             issuer: issuer.to_owned(),
@@ -132,6 +132,22 @@ mod tests {
             urls("https://idp.example.com:8443/issuer1").1,
             "https://idp.example.com:8443/.well-known/oauth-authorization-server/issuer1"
         );
+    }
+
+    #[test]
+    fn the_terminating_slash_of_an_issuer_path_is_removed_first() {
+        assert_eq!(
+            urls("https://idp.example.com/realms/shop/"),
+            (
+                "https://idp.example.com/realms/shop/.well-known/openid-configuration".to_owned(),
+                "https://idp.example.com/.well-known/oauth-authorization-server/realms/shop".to_owned()
+            )
+        );
+        assert_eq!(
+            urls("https://idp.example.com/realms/shop"),
+            urls("https://idp.example.com/realms/shop/")
+        );
+        assert_eq!(urls("https://idp.example.com"), urls("https://idp.example.com/"));
     }
 
     #[test]

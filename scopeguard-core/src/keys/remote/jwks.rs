@@ -75,7 +75,11 @@ impl JwksSource {
 
     /// Configures a source that finds the JWK set through the metadata of
     /// `issuer`: `{issuer}/.well-known/openid-configuration`, else the
-    /// RFC 8414 `/.well-known/oauth-authorization-server` document.
+    /// RFC 8414 document, `/.well-known/oauth-authorization-server` inserted
+    /// between the host and the path of `issuer`. A terminating `/` of the
+    /// issuer is removed first in both (`https://idp.example.com/realms/shop/`
+    /// is asked at `/realms/shop/.well-known/openid-configuration`, then at
+    /// `/.well-known/oauth-authorization-server/realms/shop`).
     ///
     /// The document's `issuer` must equal `issuer` exactly (byte for byte,
     /// trailing slash included); a document naming another issuer is a
