@@ -96,7 +96,7 @@ async fn an_ec_certificate_verifies_like_its_public_key() {
 
 #[tokio::test]
 async fn an_rsa_der_key_verifies_rsa_tokens_only() {
-    let validator = validator_with([VerificationKey::rsa_der(RSA_PKCS1_DER).with_kid("rsa")]);
+    let validator = validator_with([VerificationKey::rsa_der(RSA_PKCS1_DER).unwrap().with_kid("rsa")]);
     verifies(&validator, &Signer::rsa(Algorithm::RS256)).await;
     verifies(&validator, &Signer::rsa(Algorithm::PS384)).await;
     assert_eq!(

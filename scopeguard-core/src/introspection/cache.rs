@@ -1,5 +1,7 @@
 //! The answer cache (SPEC §3.5): what the endpoint said about a token,
 //! remembered under a SHA-256 hash of the token, never the token itself.
+//! The hash comes from the crypto backend scopeguard is built with
+//! (aws-lc-rs, or the RustCrypto `sha2` crate with `rust-crypto` alone).
 //!
 //! - An accepted token is served strictly before both its `exp` (when the
 //!   answer has one; the leeway is not added) and the end of the positive
@@ -14,7 +16,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_lc_rs::digest::{SHA256, digest};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
@@ -27,11 +28,25 @@ pub(super) struct TokenHash([u8; 32]);
 
 impl TokenHash {
     pub(super) fn of(token: &str) -> Self {
-        let mut hash = [0; 32];
-        // A SHA-256 digest is 32 bytes.
-        hash.copy_from_slice(digest(&SHA256, token.as_bytes()).as_ref());
-        Self(hash)
+        Self(sha256(token.as_bytes()))
     }
+}
+
+#[cfg(feature = "aws-lc-rs")]
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use aws_lc_rs::digest::{SHA256, digest};
+
+    let mut hash = [0; 32];
+    // A SHA-256 digest is 32 bytes.
+    hash.copy_from_slice(digest(&SHA256, bytes).as_ref());
+    hash
+}
+
+#[cfg(not(feature = "aws-lc-rs"))]
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+
+    sha2::Sha256::digest(bytes).into()
 }
 
 impl fmt::Debug for TokenHash {
@@ -171,10 +186,14 @@ mod tests {
     #[test]
     fn the_key_is_the_sha256_of_the_token() {
         let hash = TokenHash::of("abc");
+        // FIPS 180-2, appendix B.1.
         assert_eq!(
-            hash.0[..4],
-            [0xba, 0x78, 0x16, 0xbf],
-            "SHA-256(\"abc\") begins ba7816bf"
+            hash.0,
+            [
+                0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22,
+                0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00,
+                0x15, 0xad,
+            ]
         );
         assert_ne!(TokenHash::of("abd"), hash);
         assert!(!format!("{hash:?}").contains("ba"));

@@ -163,9 +163,12 @@ impl JwtValidatorBuilder {
 
     /// Checks the configuration and builds the validator.
     ///
-    /// When both crypto backend features are enabled, this also installs
-    /// aws-lc-rs as jsonwebtoken's crypto provider (see
-    /// [`install_crypto_provider`](super::install_crypto_provider)).
+    /// It also installs scopeguard's crypto backend as jsonwebtoken's
+    /// process-wide provider when none is installed yet (aws-lc-rs with the
+    /// `aws-lc-rs` feature, else the RustCrypto crates), so the validator
+    /// works whatever jsonwebtoken features other crates of the application
+    /// enable; a provider installed before is kept. See
+    /// [`install_crypto_provider`](super::install_crypto_provider).
     pub fn build(self) -> Result<JwtValidator, JwtConfigError> {
         let mut problems = Vec::new();
         if self.issuers.is_empty() {

@@ -79,19 +79,41 @@ pub const DEFAULT_ALGORITHMS: [Algorithm; 9] = [
 /// The default clock leeway for `exp`, `nbf`, `iat` and `auth_time`.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 
-/// Makes sure jsonwebtoken has a crypto provider for this process.
+/// Installs the crypto backend scopeguard was built with as jsonwebtoken's
+/// process-wide provider, unless one is installed already.
 ///
-/// With one backend feature (`aws-lc-rs` or `rust-crypto`) jsonwebtoken
-/// picks it by itself and this does nothing. With both, it installs
-/// aws-lc-rs as the process default unless a provider was installed
-/// already. [`JwtValidatorBuilder::build`] calls it; call it yourself before
-/// using jsonwebtoken directly (for instance to mint tokens in a test)
-/// before any validator is built.
+/// jsonwebtoken picks its provider from its own features only when exactly
+/// one of `aws_lc_rs` and `rust_crypto` is on. Features are unified across
+/// the whole dependency graph, so another crate of the application enabling
+/// the other backend leaves jsonwebtoken with both, and its first signature
+/// check (or signing) would panic. This installs the backend of scopeguard's
+/// features: aws-lc-rs with `aws-lc-rs` (also when `rust-crypto` is on
+/// too), the RustCrypto crates with `rust-crypto` alone.
+///
+/// A provider installed before, by the application or by an earlier call,
+/// is kept. The call is idempotent, thread-safe, cheap after the first time
+/// (one atomic load), and never panics.
+///
+/// [`JwtValidatorBuilder::build`] and the test issuer's builder call it, so
+/// every [`JwtValidator`] verifies with a provider in place. Call it
+/// yourself before using jsonwebtoken directly (for instance to mint tokens
+/// in a test) before any validator is built.
 pub fn install_crypto_provider() {
-    #[cfg(all(feature = "aws-lc-rs", feature = "rust-crypto"))]
-    {
-        let _ = jsonwebtoken::crypto::CryptoProvider::install_default(
-            &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER,
+    use jsonwebtoken::crypto::CryptoProvider;
+
+    #[cfg(feature = "aws-lc-rs")]
+    let (provider, name): (&'static CryptoProvider, _) =
+        (&jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER, "aws-lc-rs");
+    #[cfg(not(feature = "aws-lc-rs"))]
+    let (provider, name): (&'static CryptoProvider, _) = (
+        &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER,
+        "rust-crypto",
+    );
+
+    if CryptoProvider::install_default(provider).is_ok() {
+        tracing::debug!(
+            backend = name,
+            "installed jsonwebtoken's process-wide crypto provider"
         );
     }
 }

@@ -8,6 +8,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+use super::der::element;
 use super::{KeyError, KeyKind};
 
 /// The contents of the OID 1.2.840.10045.2.1, `id-ecPublicKey`.
@@ -63,34 +64,6 @@ fn pem_body(pem: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
-}
-
-/// One DER element at the start of `input`: its tag, its contents and what
-/// follows it. Only low tag numbers and definite lengths of up to four
-/// bytes, which is all DER keys use.
-fn element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    if tag & 0x1F == 0x1F {
-        return None;
-    }
-    let (&first, mut rest) = rest.split_first()?;
-    let length = if first < 0x80 {
-        usize::from(first)
-    } else {
-        let count = usize::from(first & 0x7F);
-        if count == 0 || count > 4 || rest.len() < count {
-            return None;
-        }
-        let (bytes, after) = rest.split_at(count);
-        rest = after;
-        bytes
-            .iter()
-            .fold(0_usize, |length, &byte| (length << 8) | usize::from(byte))
-    };
-    (rest.len() >= length).then(|| {
-        let (contents, after) = rest.split_at(length);
-        (tag, contents, after)
-    })
 }
 
 /// The contents of the curve OID following `id-ecPublicKey` in the first

@@ -7,40 +7,38 @@
 //! SPEC §3.2 ambiguous. A parameter is checked for its length by the key's
 //! type and curve:
 //!
-//! - RSA: `n` of at least 2048 bits (RFC 7518 §3.3), `e` an odd number above 1
-//!   of at most 8 bytes;
+//! - RSA: as every RSA key (see `rsa_public_key`): `n` of at least 2048 bits
+//!   (RFC 7518 §3.3), else [`KeyError::RsaModulusTooSmall`]; `e` an odd
+//!   number above 1 of at most 8 bytes;
 //! - EC: `x` and `y` of the curve's field size (32 bytes for P-256, 48 for
 //!   P-384; RFC 7518 §6.2.1);
 //! - OKP Ed25519: `x` of 32 bytes (RFC 8037 §2);
 //! - oct: a non-empty `k`.
+//!
+//! Any other problem is [`KeyError::InvalidMaterial`].
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve};
 
-/// The smallest RSA modulus accepted, in bits (RFC 7518 §3.3).
-const MIN_RSA_BITS: usize = 2048;
+use super::KeyError;
+use super::rsa_public_key;
 
-/// Whether the public parameters of a JWK have the lengths its type and
-/// curve require.
-pub(crate) fn parameters_are_valid(parameters: &AlgorithmParameters) -> bool {
-    match parameters {
+/// Checks that the public parameters of a JWK have the lengths its type
+/// and curve require.
+pub(crate) fn check_parameters(parameters: &AlgorithmParameters) -> Result<(), KeyError> {
+    let valid = match parameters {
         AlgorithmParameters::RSA(rsa) => {
             let (Some(modulus), Some(exponent)) = (decode(&rsa.n), decode(&rsa.e)) else {
-                return false;
+                return Err(KeyError::InvalidMaterial);
             };
-            let exponent = strip_leading_zeros(&exponent);
-            bit_length(&modulus) >= MIN_RSA_BITS
-                && !exponent.is_empty()
-                && exponent.len() <= 8
-                && exponent.last().is_some_and(|low| low & 1 == 1)
-                && exponent != [1]
+            return rsa_public_key::check_parameters(&modulus, &exponent);
         }
         AlgorithmParameters::EllipticCurve(ec) => {
             let size = match ec.curve {
                 EllipticCurve::P256 => 32,
                 EllipticCurve::P384 => 48,
-                _ => return false,
+                _ => return Err(KeyError::InvalidMaterial),
             };
             decode(&ec.x).is_some_and(|x| x.len() == size) && decode(&ec.y).is_some_and(|y| y.len() == size)
         }
@@ -49,25 +47,17 @@ pub(crate) fn parameters_are_valid(parameters: &AlgorithmParameters) -> bool {
         }
         AlgorithmParameters::OctetKey(oct) => decode(&oct.value).is_some_and(|k| !k.is_empty()),
         _ => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(KeyError::InvalidMaterial)
     }
 }
 
 /// A base64url parameter's bytes; trailing `=` padding is tolerated.
 fn decode(text: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')).ok()
-}
-
-fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|&byte| byte != 0).unwrap_or(bytes.len());
-    &bytes[start..]
-}
-
-/// The number of significant bits of a big-endian unsigned integer.
-fn bit_length(bytes: &[u8]) -> usize {
-    let significant = strip_leading_zeros(bytes);
-    significant
-        .first()
-        .map_or(0, |&high| significant.len() * 8 - high.leading_zeros() as usize)
 }
 
 #[cfg(test)]
@@ -97,31 +87,44 @@ mod tests {
 
     #[test]
     fn an_rsa_modulus_needs_2048_bits() {
-        assert!(parameters_are_valid(&rsa(256, &[1, 0, 1])));
-        assert!(!parameters_are_valid(&rsa(255, &[1, 0, 1])));
+        assert_eq!(check_parameters(&rsa(256, &[1, 0, 1])), Ok(()));
+        assert_eq!(
+            check_parameters(&rsa(255, &[1, 0, 1])),
+            Err(KeyError::RsaModulusTooSmall { bits: 2040 })
+        );
         // 17 bits, as in `"n": "AQAB"`.
-        assert!(!parameters_are_valid(&parameters(
-            serde_json::json!({"kty": "RSA", "n": "AQAB", "e": "AQAB"})
-        )));
+        assert_eq!(
+            check_parameters(&parameters(
+                serde_json::json!({"kty": "RSA", "n": "AQAB", "e": "AQAB"})
+            )),
+            Err(KeyError::RsaModulusTooSmall { bits: 17 })
+        );
     }
 
     #[test]
     fn an_rsa_exponent_is_odd_above_one_and_small() {
-        assert!(parameters_are_valid(&rsa(256, &[3])));
-        assert!(parameters_are_valid(&rsa(256, &[0, 1, 0, 1])));
-        assert!(!parameters_are_valid(&rsa(256, &[1])));
-        assert!(!parameters_are_valid(&rsa(256, &[2])));
-        assert!(!parameters_are_valid(&rsa(256, &[])));
-        assert!(!parameters_are_valid(&rsa(256, &[1; 9])));
+        assert_eq!(check_parameters(&rsa(256, &[3])), Ok(()));
+        assert_eq!(check_parameters(&rsa(256, &[0, 1, 0, 1])), Ok(()));
+        for exponent in [&[1][..], &[2], &[], &[1; 9]] {
+            assert_eq!(
+                check_parameters(&rsa(256, exponent)),
+                Err(KeyError::InvalidMaterial),
+                "{exponent:?}"
+            );
+        }
     }
 
     #[test]
     fn ec_coordinates_have_the_curve_size() {
-        assert!(parameters_are_valid(&ec("P-256", 32, 32)));
-        assert!(parameters_are_valid(&ec("P-384", 48, 48)));
-        assert!(!parameters_are_valid(&ec("P-256", 1, 1)));
-        assert!(!parameters_are_valid(&ec("P-256", 32, 31)));
-        assert!(!parameters_are_valid(&ec("P-384", 32, 32)));
+        assert_eq!(check_parameters(&ec("P-256", 32, 32)), Ok(()));
+        assert_eq!(check_parameters(&ec("P-384", 48, 48)), Ok(()));
+        for (curve, x, y) in [("P-256", 1, 1), ("P-256", 32, 31), ("P-384", 32, 32)] {
+            assert_eq!(
+                check_parameters(&ec(curve, x, y)),
+                Err(KeyError::InvalidMaterial),
+                "{curve} {x} {y}"
+            );
+        }
     }
 
     #[test]
@@ -129,15 +132,18 @@ mod tests {
         let okp = |len: usize| {
             parameters(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": b64(&vec![3; len])}))
         };
-        assert!(parameters_are_valid(&okp(32)));
-        assert!(!parameters_are_valid(&okp(3)));
-        assert!(!parameters_are_valid(&okp(33)));
+        assert_eq!(check_parameters(&okp(32)), Ok(()));
+        assert_eq!(check_parameters(&okp(3)), Err(KeyError::InvalidMaterial));
+        assert_eq!(check_parameters(&okp(33)), Err(KeyError::InvalidMaterial));
     }
 
     #[test]
     fn bad_base64url_is_invalid() {
-        assert!(!parameters_are_valid(&parameters(
-            serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "!!"})
-        )));
+        for jwk in [
+            serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "!!"}),
+            serde_json::json!({"kty": "RSA", "n": "!!", "e": "AQAB"}),
+        ] {
+            assert_eq!(check_parameters(&parameters(jwk)), Err(KeyError::InvalidMaterial));
+        }
     }
 }

@@ -6,7 +6,25 @@
 //!   a token (`kid`, then the token's `alg`).
 //! - [`KeySource`]: where an issuer's current key set comes from: a fixed
 //!   [`KeySet`], or a JWKS fetched and refreshed over HTTP.
+//!
+//! # What is checked when a key is loaded
+//!
+//! Every source (PEM, DER, JWK, JWKS) is held to the same rules:
+//!
+//! - RSA: a modulus of at least 2048 bits (RFC 7518 §3.3), else
+//!   [`KeyError::RsaModulusTooSmall`]; a public exponent that is odd, above
+//!   1 and at most 8 bytes.
+//! - EC: P-256 or P-384 only (other curves are [`KeyError::Unsupported`]),
+//!   with a point or coordinates of the curve's size. Whether the point
+//!   lies on the curve is left to the crypto backend when it verifies.
+//! - Ed25519: a JWK's `x` must be 32 bytes; the length of a PEM or raw key
+//!   is not checked when it is loaded (a wrong one verifies nothing).
+//! - Shared secrets: [`VerificationKey::hmac_secret`] takes any secret,
+//!   whatever its length (RFC 7518 §3.2 asks for one at least as long as
+//!   the hash); a JWK `oct` key needs a non-empty `k`, and is never taken
+//!   from a JWKS document.
 
+mod der;
 mod ec_curve;
 mod jwk_parameters;
 mod key_set;
@@ -14,6 +32,7 @@ mod key_set;
 mod prepared_hmac;
 #[cfg(feature = "remote-keys")]
 pub(crate) mod remote;
+mod rsa_public_key;
 mod verification_key;
 
 pub use key_set::{JwksError, KeySelectionError, KeySet};

@@ -6,9 +6,10 @@ use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, P
 use jsonwebtoken::{Algorithm, DecodingKey};
 
 use super::ec_curve;
-use super::jwk_parameters::parameters_are_valid;
+use super::jwk_parameters::check_parameters;
 #[cfg(feature = "aws-lc-rs")]
 use super::prepared_hmac::PreparedHmac;
+use super::rsa_public_key;
 
 /// The kind of a key, which fixes the algorithms it can verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,6 +64,13 @@ pub enum KeyError {
     /// configured directly, never taken from a published key set.
     #[error("symmetric keys are not accepted from a key set document")]
     SymmetricInKeySet,
+    /// An RSA key whose modulus is shorter than 2048 bits (RFC 7518 §3.3),
+    /// whether it came as PEM, DER or JWK.
+    #[error("the RSA modulus has {bits} bits; at least 2048 are required")]
+    RsaModulusTooSmall {
+        /// The modulus's length in bits.
+        bits: usize,
+    },
 }
 
 /// A key that verifies token signatures.
@@ -107,8 +115,15 @@ impl VerificationKey {
     }
 
     /// An RSA public key in PEM (`PUBLIC KEY` or `RSA PUBLIC KEY`).
+    ///
+    /// A modulus shorter than 2048 bits is
+    /// [`KeyError::RsaModulusTooSmall`]; a private key, or a public
+    /// exponent that is even, 1 or longer than 8 bytes, is
+    /// [`KeyError::InvalidMaterial`].
     pub fn rsa_pem(pem: &[u8]) -> Result<Self, KeyError> {
         let key = DecodingKey::from_rsa_pem(pem).map_err(|_| KeyError::InvalidMaterial)?;
+        let der = key.try_get_as_bytes().map_err(|_| KeyError::InvalidMaterial)?;
+        rsa_public_key::check_pkcs1_der(der)?;
         Ok(Self::new(KeyKind::Rsa, key))
     }
 
@@ -136,8 +151,14 @@ impl VerificationKey {
     }
 
     /// An RSA public key in PKCS#1 DER (`RSAPublicKey`, RFC 8017 §A.1.1).
-    pub fn rsa_der(der: &[u8]) -> Self {
-        Self::new(KeyKind::Rsa, DecodingKey::from_rsa_der(der))
+    ///
+    /// A modulus shorter than 2048 bits is
+    /// [`KeyError::RsaModulusTooSmall`]; anything but an `RSAPublicKey`
+    /// (an SPKI, a private key, trailing bytes), or a public exponent that
+    /// is even, 1 or longer than 8 bytes, is [`KeyError::InvalidMaterial`].
+    pub fn rsa_der(der: &[u8]) -> Result<Self, KeyError> {
+        rsa_public_key::check_pkcs1_der(der)?;
+        Ok(Self::new(KeyKind::Rsa, DecodingKey::from_rsa_der(der)))
     }
 
     /// An EC public key as a SEC1 point (`04 || x || y`, the form
@@ -160,7 +181,9 @@ impl VerificationKey {
     /// A key from a public JWK.
     ///
     /// `use` must be absent or `sig`; `alg`, when present, must fit the key
-    /// type and then restricts the key to that algorithm.
+    /// type and then restricts the key to that algorithm. The parameters
+    /// must have the lengths of the key's type and curve; an RSA modulus
+    /// shorter than 2048 bits is [`KeyError::RsaModulusTooSmall`].
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, KeyError> {
         if matches!(
             jwk.common.public_key_use,
@@ -192,9 +215,7 @@ impl VerificationKey {
                 Some(algorithm)
             }
         };
-        if !parameters_are_valid(&jwk.algorithm) {
-            return Err(KeyError::InvalidMaterial);
-        }
+        check_parameters(&jwk.algorithm)?;
         let key = DecodingKey::from_jwk(jwk).map_err(|_| KeyError::InvalidMaterial)?;
         Ok(Self {
             kid: jwk.common.key_id.clone(),

@@ -75,6 +75,12 @@ impl TestIssuerBuilder {
     }
 
     /// Checks the configuration and generates the signing key.
+    ///
+    /// Like [`JwtValidatorBuilder::build`](crate::jwt::JwtValidatorBuilder::build),
+    /// it first installs scopeguard's crypto backend as jsonwebtoken's
+    /// process-wide provider when none is installed yet (see
+    /// [`install_crypto_provider`](crate::jwt::install_crypto_provider)):
+    /// minting a token signs with it.
     pub fn build(self) -> Result<TestIssuer, TestIssuerError> {
         let mut problems = Vec::new();
         if self.issuer.is_empty() {
