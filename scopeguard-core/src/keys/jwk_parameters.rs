@@ -7,19 +7,26 @@
 //! SPEC §3.2 ambiguous. A parameter is checked for its length by the key's
 //! type and curve:
 //!
-//! - RSA: `n` of at least 2048 bits (RFC 7518 §3.3), `e` an odd number above 1
-//!   of at most 8 bytes;
+//! - RSA: `n` of at least 2048 bits (RFC 7518 §3.3) without the ROCA
+//!   fingerprint (a modulus that can be factored, see [`roca`](super::roca)),
+//!   `e` an odd number above 1 of at most 8 bytes;
 //! - EC: `x` and `y` of the curve's field size (32 bytes for P-256, 48 for
 //!   P-384; RFC 7518 §6.2.1);
 //! - OKP Ed25519: `x` of 32 bytes (RFC 8037 §2);
-//! - oct: a non-empty `k`.
+//! - oct: a `k` of at least 32 bytes, the shortest secret any HMAC algorithm
+//!   may use (RFC 7518 §3.2: at least the hash output, 256 bits for HS256).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve};
 
+use super::roca::has_roca_fingerprint;
+
 /// The smallest RSA modulus accepted, in bits (RFC 7518 §3.3).
 const MIN_RSA_BITS: usize = 2048;
+
+/// The shortest HMAC secret accepted, in bytes: HS256's (RFC 7518 §3.2).
+const MIN_HMAC_SECRET_BYTES: usize = 32;
 
 /// Whether the public parameters of a JWK have the lengths its type and
 /// curve require.
@@ -31,6 +38,7 @@ pub(crate) fn parameters_are_valid(parameters: &AlgorithmParameters) -> bool {
             };
             let exponent = strip_leading_zeros(&exponent);
             bit_length(&modulus) >= MIN_RSA_BITS
+                && !has_roca_fingerprint(&modulus)
                 && !exponent.is_empty()
                 && exponent.len() <= 8
                 && exponent.last().is_some_and(|low| low & 1 == 1)
@@ -47,7 +55,9 @@ pub(crate) fn parameters_are_valid(parameters: &AlgorithmParameters) -> bool {
         AlgorithmParameters::OctetKeyPair(okp) => {
             okp.curve == EllipticCurve::Ed25519 && decode(&okp.x).is_some_and(|x| x.len() == 32)
         }
-        AlgorithmParameters::OctetKey(oct) => decode(&oct.value).is_some_and(|k| !k.is_empty()),
+        AlgorithmParameters::OctetKey(oct) => {
+            decode(&oct.value).is_some_and(|k| k.len() >= MIN_HMAC_SECRET_BYTES)
+        }
         _ => false,
     }
 }
@@ -132,6 +142,53 @@ mod tests {
         assert!(parameters_are_valid(&okp(32)));
         assert!(!parameters_are_valid(&okp(3)));
         assert!(!parameters_are_valid(&okp(33)));
+    }
+
+    /// `bytes · factor`, big-endian.
+    fn times(bytes: &[u8], factor: u32) -> Vec<u8> {
+        let mut carry = 0_u32;
+        let mut product: Vec<u8> = bytes
+            .iter()
+            .rev()
+            .map(|&byte| {
+                let value = u32::from(byte) * factor + carry;
+                carry = value >> 8;
+                value.to_le_bytes()[0]
+            })
+            .collect();
+        while carry > 0 {
+            product.push(carry.to_le_bytes()[0]);
+            carry >>= 8;
+        }
+        product.reverse();
+        product
+    }
+
+    #[test]
+    fn an_rsa_modulus_with_the_roca_fingerprint_is_invalid() {
+        // n = 1 + 2^s · (3 · 5 · … · 167) ≡ 1 = 65537^0 modulo every prime
+        // of the fingerprint, with 2^s making n 2048 bits long.
+        let primes = (3..=167).filter(|n: &u32| (2..*n).all(|d| !n.is_multiple_of(d)));
+        let mut modulus = primes.fold(vec![1], |product, prime| times(&product, prime));
+        while bit_length(&modulus) < 2048 {
+            modulus = times(&modulus, 2);
+        }
+        *modulus.last_mut().unwrap() |= 1;
+        let key =
+            |modulus: &[u8]| parameters(serde_json::json!({"kty": "RSA", "n": b64(modulus), "e": "AQAB"}));
+        assert!(!parameters_are_valid(&key(&modulus)));
+        // n + 2 ≡ 0 (mod 3): no fingerprint, a valid modulus.
+        *modulus.last_mut().unwrap() |= 3;
+        assert!(parameters_are_valid(&key(&modulus)));
+    }
+
+    #[test]
+    fn an_hmac_secret_has_at_least_32_bytes() {
+        let oct = |len: usize| parameters(serde_json::json!({"kty": "oct", "k": b64(&vec![5; len])}));
+        assert!(parameters_are_valid(&oct(32)));
+        assert!(parameters_are_valid(&oct(64)));
+        assert!(!parameters_are_valid(&oct(31)));
+        assert!(!parameters_are_valid(&oct(0)));
     }
 
     #[test]

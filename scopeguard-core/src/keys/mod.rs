@@ -14,6 +14,7 @@ mod key_set;
 mod prepared_hmac;
 #[cfg(feature = "remote-keys")]
 pub(crate) mod remote;
+mod roca;
 mod verification_key;
 
 pub use key_set::{JwksError, KeySelectionError, KeySet};
