@@ -8,6 +8,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test, web};
+use scopeguard_actix::core::keys::{KeySet, StaticKeys};
 use scopeguard_actix::test_util::TestIssuer;
 use scopeguard_actix::{AuthMiddleware, JwtValidator, Principal, RequireScope, Scoped, scope};
 use serde_json::json;
@@ -108,5 +109,35 @@ async fn a_token_of_another_test_issuer_is_401() {
     assert_eq!(
         get(&app, "/orders/1/items", Some(&token)).await.status,
         StatusCode::UNAUTHORIZED
+    );
+}
+
+/// The issuer's key published with `key_ops` that exclude `verify`
+/// (RFC 7517 §4.3), as a JWKS document would carry it.
+fn keys_not_for_verifying(issuer: &TestIssuer) -> StaticKeys {
+    let mut jwk = serde_json::to_value(issuer.public_jwk()).expect("a JWK");
+    jwk["key_ops"] = json!(["encrypt"]);
+    let document = json!({ "keys": [jwk] }).to_string();
+    StaticKeys::new(KeySet::from_jwks_json(document.as_bytes()).expect("a key set document"))
+}
+
+#[actix_web::test]
+async fn a_published_key_whose_key_ops_exclude_verify_verifies_no_token() {
+    let issuer = TestIssuer::new();
+    let validator = JwtValidator::builder()
+        .issuer(issuer.issuer(), keys_not_for_verifying(&issuer))
+        .audience(issuer.audience())
+        .build()
+        .expect("a valid validator");
+    let app = service(validator).await;
+    let token = issuer.token().scopes("order").sign();
+
+    let answer = get(&app, "/orders/1/items", Some(&token)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let challenge = answer.challenge.expect("a challenge");
+    assert!(challenge.contains(r#"error="invalid_token""#), "{challenge}");
+    assert!(
+        challenge.contains("no known key matches the token"),
+        "{challenge}"
     );
 }

@@ -7,6 +7,7 @@ mod support;
 use axum::Router;
 use axum::routing::get;
 use http::StatusCode;
+use scopeguard_axum::core::keys::{KeySet, StaticKeys};
 use scopeguard_axum::test_util::TestIssuer;
 use scopeguard_axum::{AuthLayer, JwtValidator, Principal, RequireScope, Scoped, scope};
 use serde_json::json;
@@ -96,5 +97,35 @@ async fn a_token_of_another_test_issuer_is_401() {
     assert_eq!(
         support::get(&app, "/orders/1/items", Some(&token)).await.status,
         StatusCode::UNAUTHORIZED
+    );
+}
+
+/// The issuer's key published with `key_ops` that exclude `verify`
+/// (RFC 7517 §4.3), as a JWKS document would carry it.
+fn keys_not_for_verifying(issuer: &TestIssuer) -> StaticKeys {
+    let mut jwk = serde_json::to_value(issuer.public_jwk()).expect("a JWK");
+    jwk["key_ops"] = json!(["encrypt"]);
+    let document = json!({ "keys": [jwk] }).to_string();
+    StaticKeys::new(KeySet::from_jwks_json(document.as_bytes()).expect("a key set document"))
+}
+
+#[tokio::test]
+async fn a_published_key_whose_key_ops_exclude_verify_verifies_no_token() {
+    let issuer = TestIssuer::new();
+    let validator = JwtValidator::builder()
+        .issuer(issuer.issuer(), keys_not_for_verifying(&issuer))
+        .audience(issuer.audience())
+        .build()
+        .expect("a valid validator");
+    let app = app(validator);
+    let token = issuer.token().scopes("order").sign();
+
+    let answer = support::get(&app, "/orders/1/items", Some(&token)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let challenge = answer.challenge.expect("a challenge");
+    assert!(challenge.contains(r#"error="invalid_token""#), "{challenge}");
+    assert!(
+        challenge.contains("no known key matches the token"),
+        "{challenge}"
     );
 }

@@ -1,15 +1,19 @@
 //! Static verification keys (SPEC §3.2): PEM, DER and JWK keys, the
-//! algorithms each kind verifies, and how a token's key is chosen without
-//! `kid` (by `kty`/`crv`, and by the JWK's `alg`).
+//! algorithms each kind verifies, how a token's key is chosen without
+//! `kid` (by `kty`/`crv`, and by the JWK's `alg`), and the keys that verify
+//! nothing (`key_ops` without `verify`, secrets too short for their hash).
 
 mod support;
 
 use jsonwebtoken::EncodingKey;
-use scopeguard_core::Principal;
 use scopeguard_core::error::InvalidToken;
 use scopeguard_core::jwt::{Algorithm, DEFAULT_ALGORITHMS, JwtValidator};
 use scopeguard_core::keys::{KeyError, KeyKind, KeySet, StaticKeys, VerificationKey};
-use support::{AUDIENCE, ISSUER, P256_PUBLIC, P384_PUBLIC, RSA_PUBLIC, Signer, claims, rejection, validator};
+use scopeguard_core::{AuthError, Principal};
+use serde_json::json;
+use support::{
+    AUDIENCE, ISSUER, P256_PUBLIC, P384_PUBLIC, RSA_PUBLIC, Signer, b64, claims, rejection, validator,
+};
 
 const RSA_PKCS1_DER: &[u8] = include_bytes!("keys/rsa_public_pkcs1.der");
 const P256_POINT: &[u8] = include_bytes!("keys/ec_p256_public_point.bin");
@@ -195,4 +199,111 @@ async fn without_kid_the_one_usable_key_is_used_and_several_are_ambiguous() {
         .unwrap();
     let token = Signer::rsa(Algorithm::RS256).with_kid(None).sign(&claims());
     assert_eq!(rejection(&two_rsa_keys, &token).await, InvalidToken::AmbiguousKey);
+}
+
+// What a key may be used for (RFC 7517 §4.2, §4.3; RFC 7518 §3.2).
+
+#[tokio::test]
+async fn a_jwk_whose_key_ops_exclude_verify_verifies_no_token() {
+    let signer = Signer::rsa(Algorithm::RS256);
+    let jwk_with = |operations: serde_json::Value| {
+        let mut jwk = serde_json::to_value(signer.public_jwk()).unwrap();
+        jwk["key_ops"] = operations;
+        jwk
+    };
+    for operations in [json!(["encrypt"]), json!(["sign"]), json!([])] {
+        let jwk = serde_json::from_value(jwk_with(operations.clone())).unwrap();
+        assert_eq!(
+            VerificationKey::from_jwk(&jwk).unwrap_err(),
+            KeyError::NotForSignatures,
+            "{operations}"
+        );
+    }
+    let published = KeySet::from_jwks_json(
+        json!({ "keys": [jwk_with(json!(["encrypt"]))] })
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(published.skipped(), [KeyError::NotForSignatures]);
+    assert_eq!(
+        rejection(
+            &validator_with(published.iter().map(|key| (**key).clone())),
+            &signer.sign(&claims())
+        )
+        .await,
+        InvalidToken::UnknownKey
+    );
+
+    let verifying = serde_json::from_value(jwk_with(json!(["sign", "verify"]))).unwrap();
+    verifies(
+        &validator_with([VerificationKey::from_jwk(&verifying).unwrap()]),
+        &signer,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_shared_secret_verifies_only_the_hmac_algorithms_its_length_allows() {
+    let validator = |secret: &[u8]| {
+        JwtValidator::builder()
+            .issuer(
+                ISSUER,
+                StaticKeys::new(KeySet::new([VerificationKey::hmac_secret(secret)])),
+            )
+            .audience(AUDIENCE)
+            .algorithms([Algorithm::HS256, Algorithm::HS384, Algorithm::HS512])
+            .build()
+            .unwrap()
+    };
+    let token = |secret: &[u8], alg: Algorithm| {
+        Signer::new(alg, None, EncodingKey::from_secret(secret)).sign(&claims())
+    };
+    let secret = [9_u8; 64];
+    let verified_by_length: [(usize, &[Algorithm]); 5] = [
+        (31, &[]),
+        (32, &[Algorithm::HS256]),
+        (47, &[Algorithm::HS256]),
+        (48, &[Algorithm::HS256, Algorithm::HS384]),
+        (64, &[Algorithm::HS256, Algorithm::HS384, Algorithm::HS512]),
+    ];
+    for (length, verified) in verified_by_length {
+        let secret = &secret[..length];
+        for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
+            let answer = validator(secret).validate(&token(secret, alg)).await;
+            if verified.contains(&alg) {
+                assert!(answer.is_ok(), "{length} bytes, {alg:?}: {answer:?}");
+            } else {
+                assert_eq!(
+                    answer.unwrap_err(),
+                    AuthError::InvalidToken(InvalidToken::UnknownKey),
+                    "{length} bytes, {alg:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_symmetric_jwk_shorter_than_its_algorithm_needs_is_invalid() {
+    let oct = |length: usize, alg: Option<&str>| {
+        let mut jwk = json!({"kty": "oct", "k": b64(vec![3_u8; length])});
+        if let Some(alg) = alg {
+            jwk["alg"] = json!(alg);
+        }
+        VerificationKey::from_jwk(&serde_json::from_value(jwk).unwrap())
+    };
+    assert_eq!(oct(31, None).unwrap_err(), KeyError::InvalidMaterial);
+    assert!(oct(32, None).is_ok());
+    assert!(oct(32, Some("HS256")).is_ok());
+    assert_eq!(oct(47, Some("HS384")).unwrap_err(), KeyError::InvalidMaterial);
+    assert!(oct(48, Some("HS384")).is_ok());
+    assert_eq!(oct(63, Some("HS512")).unwrap_err(), KeyError::InvalidMaterial);
+    assert!(oct(64, Some("HS512")).is_ok());
+    assert_eq!(
+        VerificationKey::hmac_secret(&[3; 48])
+            .with_algorithm(Algorithm::HS512)
+            .unwrap_err(),
+        KeyError::InvalidMaterial
+    );
 }

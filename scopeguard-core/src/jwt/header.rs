@@ -48,8 +48,19 @@ pub(super) struct Compact<'t> {
 }
 
 impl<'t> Compact<'t> {
-    /// Splits a compact JWS: exactly three parts, the first two non-empty.
+    /// Splits a token: a compact JWS whose payload is not empty (a JWT
+    /// always has claims).
     pub(super) fn split(token: &'t str) -> Result<Self, InvalidToken> {
+        let parts = Self::split_jws(token)?;
+        if parts.payload.is_empty() {
+            return Err(InvalidToken::Malformed);
+        }
+        Ok(parts)
+    }
+
+    /// Splits a compact JWS (RFC 7515 §7.1): exactly three parts, the
+    /// header not empty. The payload may be empty (RFC 7515 §5.1).
+    pub(super) fn split_jws(token: &'t str) -> Result<Self, InvalidToken> {
         let dot = |from: usize| token[from..].find('.').map(|index| from + index);
         let first = dot(0).ok_or(InvalidToken::Malformed)?;
         let second = dot(first + 1).ok_or(InvalidToken::Malformed)?;
@@ -58,7 +69,7 @@ impl<'t> Compact<'t> {
         }
         let (signing_input, signature) = (&token[..second], &token[second + 1..]);
         let (header, payload) = (&token[..first], &token[first + 1..second]);
-        if header.is_empty() || payload.is_empty() {
+        if header.is_empty() {
             return Err(InvalidToken::Malformed);
         }
         Ok(Self {
@@ -125,12 +136,26 @@ pub(super) struct Header {
     pub(super) kid: Option<String>,
 }
 
-/// Reads and checks the header (SPEC §3.2): an allowed `alg` (never `none`,
-/// in any spelling), no `crit`, an accepted `typ`.
+/// Reads and checks a token's header (SPEC §3.2): an allowed `alg` (never
+/// `none`, in any spelling), no `crit`, an accepted `typ`.
 pub(super) fn check_header(
     encoded: &str,
     algorithms: &[Algorithm],
     type_check: TypeCheck,
+) -> Result<Header, InvalidToken> {
+    read_header(encoded, algorithms, Some(type_check))
+}
+
+/// Reads and checks the header of any JWS: an allowed `alg` and no `crit`,
+/// as for a token; `typ` is the caller's to judge.
+pub(super) fn check_jws_header(encoded: &str, algorithms: &[Algorithm]) -> Result<Header, InvalidToken> {
+    read_header(encoded, algorithms, None)
+}
+
+fn read_header(
+    encoded: &str,
+    algorithms: &[Algorithm],
+    type_check: Option<TypeCheck>,
 ) -> Result<Header, InvalidToken> {
     let json = decode_part(encoded)?;
     if !is_object(&json) {
@@ -147,7 +172,7 @@ pub(super) fn check_header(
     if header.crit {
         return Err(InvalidToken::CriticalHeader);
     }
-    if !type_check.accepts(header.typ.as_ref().map(Text::as_str)) {
+    if type_check.is_some_and(|type_check| !type_check.accepts(header.typ.as_ref().map(Text::as_str))) {
         return Err(InvalidToken::InvalidType);
     }
     Ok(Header { alg, kid: header.kid })
@@ -161,6 +186,10 @@ mod tests {
     fn a_compact_jws_has_exactly_three_parts() {
         assert!(Compact::split("a.b.c").is_ok());
         assert!(Compact::split("a.b.").is_ok());
+        assert_eq!(Compact::split_jws("a..c").unwrap().payload, "");
+        for token in ["a.b", "a.b.c.d", ".b.c", ""] {
+            assert!(Compact::split_jws(token).is_err(), "{token}");
+        }
         for token in ["a.b", "a.b.c.d", "abc", "", ".b.c", "a..c", "a.b.c.d.e"] {
             assert_eq!(
                 Compact::split(token).unwrap_err(),
@@ -208,6 +237,26 @@ mod tests {
         let absent = URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#);
         let header = check_header(&absent, &[Algorithm::RS256], TypeCheck::default()).unwrap();
         assert_eq!((header.alg, header.kid), (Algorithm::RS256, None));
+    }
+
+    #[test]
+    fn a_jws_header_is_checked_as_a_token_s_but_for_typ() {
+        let encode = |json: &str| URL_SAFE_NO_PAD.encode(json);
+        let algorithms = [Algorithm::RS256];
+        let jose = encode(r#"{"alg":"RS256","typ":"JOSE"}"#);
+        assert!(check_jws_header(&jose, &algorithms).is_ok());
+        assert_eq!(
+            check_header(&jose, &algorithms, TypeCheck::default()).unwrap_err(),
+            InvalidToken::InvalidType
+        );
+        assert_eq!(
+            check_jws_header(&encode(r#"{"alg":"RS256","crit":["b64"]}"#), &algorithms).unwrap_err(),
+            InvalidToken::CriticalHeader
+        );
+        assert_eq!(
+            check_jws_header(&encode(r#"{"alg":"none"}"#), &algorithms).unwrap_err(),
+            InvalidToken::AlgorithmNotAllowed
+        );
     }
 
     #[test]

@@ -51,6 +51,7 @@ mod builder;
 pub(crate) mod claims;
 mod header;
 mod header_memo;
+mod jws;
 mod scopes;
 mod validator;
 
@@ -59,6 +60,7 @@ use std::time::Duration;
 pub use builder::{JwtConfigError, JwtConfigProblem, JwtValidatorBuilder};
 pub use header::TypeCheck;
 pub use jsonwebtoken::Algorithm;
+pub use jws::VerifiedJws;
 pub use scopes::{DEFAULT_SCOPE_CLAIMS, RoleMapping};
 pub use validator::JwtValidator;
 

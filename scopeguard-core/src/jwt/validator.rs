@@ -5,15 +5,15 @@ use std::future::Future;
 use std::sync::Arc;
 
 use jsonwebtoken::Algorithm;
-use jsonwebtoken::errors::ErrorKind;
 
 use super::builder::JwtValidatorBuilder;
 use super::claims::{ClaimLayout, ClaimRules, RawClaims};
 use super::header::{Compact, TypeCheck, decode_part};
 use super::header_memo::HeaderMemo;
+use super::jws::{select, verify_signature};
 use super::scopes::{CompiledRoles, granted_scopes};
 use crate::error::InvalidToken;
-use crate::keys::{KeyKind, KeySelectionError, KeySet, KeySource, VerificationKey};
+use crate::keys::{KeySource, VerificationKey};
 use crate::principal::{PrincipalBuilder, unix_now};
 use crate::token_cache::TokenCache;
 use crate::{AuthError, Principal, ScopePolicy, TokenValidator};
@@ -255,37 +255,5 @@ async fn key_for(
             Ok(select(&keys, kid, alg)?)
         }
         selected => Ok(selected?),
-    }
-}
-
-fn select(keys: &KeySet, kid: Option<&str>, alg: Algorithm) -> Result<Arc<VerificationKey>, InvalidToken> {
-    keys.select(kid, alg)
-        .map(Arc::clone)
-        .map_err(|error| match error {
-            KeySelectionError::Unknown => InvalidToken::UnknownKey,
-            KeySelectionError::Ambiguous => InvalidToken::AmbiguousKey,
-        })
-}
-
-fn verify_signature(parts: &Compact<'_>, key: &VerificationKey, alg: Algorithm) -> Result<(), InvalidToken> {
-    if cfg!(feature = "aws-lc-rs") && key.kind() == KeyKind::Hmac {
-        let tag = decode_part(parts.signature)?;
-        if let Some(valid) = key.verify_hmac(alg, parts.signing_input.as_bytes(), &tag) {
-            return if valid {
-                Ok(())
-            } else {
-                Err(InvalidToken::InvalidSignature)
-            };
-        }
-    }
-    match jsonwebtoken::crypto::verify(
-        parts.signature,
-        parts.signing_input.as_bytes(),
-        key.decoding_key(),
-        alg,
-    ) {
-        Ok(true) => Ok(()),
-        Err(error) if matches!(error.kind(), ErrorKind::Base64(_)) => Err(InvalidToken::Malformed),
-        Ok(false) | Err(_) => Err(InvalidToken::InvalidSignature),
     }
 }

@@ -8,12 +8,14 @@
 //! type and curve:
 //!
 //! - RSA: as every RSA key (see `rsa_public_key`): `n` of at least 2048 bits
-//!   (RFC 7518 §3.3), else [`KeyError::RsaModulusTooSmall`]; `e` an odd
-//!   number above 1 of at most 8 bytes;
+//!   (RFC 7518 §3.3), else [`KeyError::RsaModulusTooSmall`], without the
+//!   ROCA fingerprint (a modulus that can be factored, see
+//!   [`roca`](super::roca)); `e` an odd number above 1 of at most 8 bytes;
 //! - EC: `x` and `y` of the curve's field size (32 bytes for P-256, 48 for
 //!   P-384; RFC 7518 §6.2.1);
 //! - OKP Ed25519: `x` of 32 bytes (RFC 8037 §2);
-//! - oct: a non-empty `k`.
+//! - oct: a `k` of at least 32 bytes, the shortest secret any HMAC algorithm
+//!   may use (RFC 7518 §3.2: at least the hash output, 256 bits for HS256).
 //!
 //! Any other problem is [`KeyError::InvalidMaterial`].
 
@@ -23,6 +25,9 @@ use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve};
 
 use super::KeyError;
 use super::rsa_public_key;
+
+/// The shortest HMAC secret accepted, in bytes: HS256's (RFC 7518 §3.2).
+const MIN_HMAC_SECRET_BYTES: usize = 32;
 
 /// Checks that the public parameters of a JWK have the lengths its type
 /// and curve require.
@@ -45,7 +50,9 @@ pub(crate) fn check_parameters(parameters: &AlgorithmParameters) -> Result<(), K
         AlgorithmParameters::OctetKeyPair(okp) => {
             okp.curve == EllipticCurve::Ed25519 && decode(&okp.x).is_some_and(|x| x.len() == 32)
         }
-        AlgorithmParameters::OctetKey(oct) => decode(&oct.value).is_some_and(|k| !k.is_empty()),
+        AlgorithmParameters::OctetKey(oct) => {
+            decode(&oct.value).is_some_and(|k| k.len() >= MIN_HMAC_SECRET_BYTES)
+        }
         _ => false,
     };
     if valid {
@@ -135,6 +142,53 @@ mod tests {
         assert_eq!(check_parameters(&okp(32)), Ok(()));
         assert_eq!(check_parameters(&okp(3)), Err(KeyError::InvalidMaterial));
         assert_eq!(check_parameters(&okp(33)), Err(KeyError::InvalidMaterial));
+    }
+
+    /// `bytes · factor`, big-endian.
+    fn times(bytes: &[u8], factor: u32) -> Vec<u8> {
+        let mut carry = 0_u32;
+        let mut product: Vec<u8> = bytes
+            .iter()
+            .rev()
+            .map(|&byte| {
+                let value = u32::from(byte) * factor + carry;
+                carry = value >> 8;
+                value.to_le_bytes()[0]
+            })
+            .collect();
+        while carry > 0 {
+            product.push(carry.to_le_bytes()[0]);
+            carry >>= 8;
+        }
+        product.reverse();
+        product
+    }
+
+    #[test]
+    fn an_rsa_modulus_with_the_roca_fingerprint_is_invalid() {
+        // n = 1 + 2^s · (3 · 5 · … · 167) ≡ 1 = 65537^0 modulo every prime
+        // of the fingerprint, with 2^s making n 2048 bits long.
+        let primes = (3..=167).filter(|n: &u32| (2..*n).all(|d| !n.is_multiple_of(d)));
+        let mut modulus = primes.fold(vec![1], |product, prime| times(&product, prime));
+        while modulus.len() * 8 - (modulus[0].leading_zeros() as usize) < 2048 {
+            modulus = times(&modulus, 2);
+        }
+        *modulus.last_mut().unwrap() |= 1;
+        let key =
+            |modulus: &[u8]| parameters(serde_json::json!({"kty": "RSA", "n": b64(modulus), "e": "AQAB"}));
+        assert_eq!(check_parameters(&key(&modulus)), Err(KeyError::InvalidMaterial));
+        // n + 2 ≡ 0 (mod 3): no fingerprint, a valid modulus.
+        *modulus.last_mut().unwrap() |= 3;
+        assert_eq!(check_parameters(&key(&modulus)), Ok(()));
+    }
+
+    #[test]
+    fn an_hmac_secret_has_at_least_32_bytes() {
+        let oct = |len: usize| parameters(serde_json::json!({"kty": "oct", "k": b64(&vec![5; len])}));
+        assert_eq!(check_parameters(&oct(32)), Ok(()));
+        assert_eq!(check_parameters(&oct(64)), Ok(()));
+        assert_eq!(check_parameters(&oct(31)), Err(KeyError::InvalidMaterial));
+        assert_eq!(check_parameters(&oct(0)), Err(KeyError::InvalidMaterial));
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl KeySet {
     /// ```
     /// use scopeguard_core::keys::{KeySet, VerificationKey};
     ///
-    /// let keys = KeySet::new([VerificationKey::hmac_secret(b"a long shared secret").with_kid("k1")]);
+    /// let keys = KeySet::new([VerificationKey::hmac_secret(b"a shared secret of at least 32 bytes").with_kid("k1")]);
     /// assert_eq!(keys.len(), 1);
     /// ```
     pub fn new(keys: impl IntoIterator<Item = VerificationKey>) -> Self {

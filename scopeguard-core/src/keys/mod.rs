@@ -12,16 +12,19 @@
 //! Every source (PEM, DER, JWK, JWKS) is held to the same rules:
 //!
 //! - RSA: a modulus of at least 2048 bits (RFC 7518 §3.3), else
-//!   [`KeyError::RsaModulusTooSmall`]; a public exponent that is odd, above
-//!   1 and at most 8 bytes.
+//!   [`KeyError::RsaModulusTooSmall`], without the ROCA fingerprint
+//!   (CVE-2017-15361); a public exponent that is odd, above 1 and at most 8
+//!   bytes.
 //! - EC: P-256 or P-384 only (other curves are [`KeyError::Unsupported`]),
 //!   with a point or coordinates of the curve's size. Whether the point
 //!   lies on the curve is left to the crypto backend when it verifies.
 //! - Ed25519: a JWK's `x` must be 32 bytes; the length of a PEM or raw key
 //!   is not checked when it is loaded (a wrong one verifies nothing).
-//! - Shared secrets: [`VerificationKey::hmac_secret`] takes any secret,
-//!   whatever its length (RFC 7518 §3.2 asks for one at least as long as
-//!   the hash); a JWK `oct` key needs a non-empty `k`, and is never taken
+//! - Shared secrets: at least as long as the hash of each HMAC algorithm
+//!   they verify (RFC 7518 §3.2: 32 bytes for HS256, 48 for HS384, 64 for
+//!   HS512); [`VerificationKey::hmac_secret`] logs a warning for a shorter
+//!   one, which then verifies nothing; a JWK `oct` key needs at least 32
+//!   bytes (and its `alg`'s length when it names one), and is never taken
 //!   from a JWKS document.
 
 mod der;
@@ -32,6 +35,7 @@ mod key_set;
 mod prepared_hmac;
 #[cfg(feature = "remote-keys")]
 pub(crate) mod remote;
+mod roca;
 mod rsa_public_key;
 mod verification_key;
 

@@ -15,6 +15,7 @@
 
 use super::KeyError;
 use super::der::element;
+use super::roca::has_roca_fingerprint;
 
 /// The smallest RSA modulus accepted, in bits (RFC 7518 §3.3).
 pub(super) const MIN_RSA_BITS: usize = 2048;
@@ -50,6 +51,10 @@ pub(super) fn check_parameters(modulus: &[u8], exponent: &[u8]) -> Result<(), Ke
             "RSA key refused: its modulus is too small"
         );
         return Err(KeyError::RsaModulusTooSmall { bits });
+    }
+    if has_roca_fingerprint(modulus) {
+        tracing::debug!("RSA key refused: its modulus has the ROCA fingerprint (CVE-2017-15361)");
+        return Err(KeyError::InvalidMaterial);
     }
     Ok(())
 }

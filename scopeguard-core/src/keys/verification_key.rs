@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, PublicKeyUse};
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, KeyOperations, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey};
 
 use super::ec_curve;
@@ -110,7 +110,18 @@ impl VerificationKey {
     }
 
     /// A shared secret for HS256/384/512.
+    ///
+    /// A secret verifies an HMAC algorithm only when it is at least as long
+    /// as the algorithm's hash output (RFC 7518 §3.2): 32 bytes for HS256,
+    /// 48 for HS384, 64 for HS512. A secret shorter than 32 bytes verifies
+    /// nothing, and a warning says so when the key is made.
     pub fn hmac_secret(secret: &[u8]) -> Self {
+        if secret.len() < shortest_secret(Algorithm::HS256) {
+            tracing::warn!(
+                length = secret.len(),
+                "the shared secret is shorter than 32 bytes: it verifies no HMAC algorithm (RFC 7518 §3.2)"
+            );
+        }
         Self::new(KeyKind::Hmac, DecodingKey::from_secret(secret))
     }
 
@@ -180,15 +191,23 @@ impl VerificationKey {
 
     /// A key from a public JWK.
     ///
-    /// `use` must be absent or `sig`; `alg`, when present, must fit the key
-    /// type and then restricts the key to that algorithm. The parameters
-    /// must have the lengths of the key's type and curve; an RSA modulus
-    /// shorter than 2048 bits is [`KeyError::RsaModulusTooSmall`].
+    /// `use` must be absent or `sig`, and `key_ops`, when present, must
+    /// include `verify` (RFC 7517 §4.2, §4.3); `alg`, when present, must fit
+    /// the key type and then restricts the key to that algorithm. The
+    /// parameters must have the lengths of the key's type and curve; an RSA
+    /// modulus shorter than 2048 bits is [`KeyError::RsaModulusTooSmall`]. A
+    /// symmetric key (`oct`) needs at least 32 bytes, and as many as its
+    /// `alg`'s hash output when it names one (RFC 7518 §3.2).
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, KeyError> {
         if matches!(
             jwk.common.public_key_use,
             Some(PublicKeyUse::Encryption | PublicKeyUse::Other(_))
-        ) {
+        ) || jwk
+            .common
+            .key_operations
+            .as_ref()
+            .is_some_and(|operations| !operations.contains(&KeyOperations::Verify))
+        {
             return Err(KeyError::NotForSignatures);
         }
         let kind = match &jwk.algorithm {
@@ -217,11 +236,16 @@ impl VerificationKey {
         };
         check_parameters(&jwk.algorithm)?;
         let key = DecodingKey::from_jwk(jwk).map_err(|_| KeyError::InvalidMaterial)?;
-        Ok(Self {
+        let key = Self {
             kid: jwk.common.key_id.clone(),
             algorithm,
             ..Self::new(kind, key)
-        })
+        };
+        // The type fits `alg`; a secret too short for it still does not.
+        if algorithm.is_some_and(|algorithm| !key.supports(algorithm)) {
+            return Err(KeyError::InvalidMaterial);
+        }
+        Ok(key)
     }
 
     /// Parses one JWK from JSON, remembering the JSON to recognise the same
@@ -242,10 +266,15 @@ impl VerificationKey {
 
     /// Restricts the key to one algorithm.
     ///
-    /// Fails when the key's kind cannot verify `algorithm`.
+    /// Fails when the key's kind cannot verify `algorithm`
+    /// ([`KeyError::AlgorithmMismatch`]), or when it is a shared secret
+    /// shorter than `algorithm`'s hash output ([`KeyError::InvalidMaterial`]).
     pub fn with_algorithm(mut self, algorithm: Algorithm) -> Result<Self, KeyError> {
         if !self.kind.supports(algorithm) {
             return Err(KeyError::AlgorithmMismatch);
+        }
+        if !self.is_long_enough_for(algorithm) {
+            return Err(KeyError::InvalidMaterial);
         }
         self.algorithm = Some(algorithm);
         Ok(self)
@@ -267,9 +296,20 @@ impl VerificationKey {
     }
 
     /// Whether the key may verify a token signed with `alg`: the key kind
-    /// fits, and the key's own `alg`, when it has one, is `alg`.
+    /// fits, the key's own `alg`, when it has one, is `alg`, and a shared
+    /// secret is at least as long as `alg`'s hash output (RFC 7518 §3.2).
     pub fn supports(&self, alg: Algorithm) -> bool {
-        self.kind.supports(alg) && self.algorithm.is_none_or(|own| own == alg)
+        self.kind.supports(alg) && self.algorithm.is_none_or(|own| own == alg) && self.is_long_enough_for(alg)
+    }
+
+    /// Whether a shared secret has the length `alg` needs; other kinds of
+    /// key always do.
+    fn is_long_enough_for(&self, alg: Algorithm) -> bool {
+        self.kind != KeyKind::Hmac
+            || self
+                .key
+                .try_get_as_bytes()
+                .is_ok_and(|secret| secret.len() >= shortest_secret(alg))
     }
 
     /// The key for jsonwebtoken.
@@ -280,6 +320,10 @@ impl VerificationKey {
     /// Verifies an HMAC `tag` of `message` with the prepared secret: `None`
     /// when the key has none (another kind, or `alg` is not HMAC), for the
     /// caller to verify through jsonwebtoken.
+    #[cfg_attr(
+        not(feature = "aws-lc-rs"),
+        expect(clippy::unused_self, reason = "only aws-lc-rs prepares secrets")
+    )]
     pub(crate) fn verify_hmac(&self, alg: Algorithm, message: &[u8], tag: &[u8]) -> Option<bool> {
         #[cfg(feature = "aws-lc-rs")]
         {
@@ -295,6 +339,17 @@ impl VerificationKey {
     /// The JWK JSON the key was parsed from, if any.
     pub(crate) fn source(&self) -> Option<&serde_json::Value> {
         self.source.as_ref()
+    }
+}
+
+/// The shortest shared secret for `alg`, in bytes: its hash output
+/// (RFC 7518 §3.2); 0 for the algorithms that take no secret.
+fn shortest_secret(alg: Algorithm) -> usize {
+    match alg {
+        Algorithm::HS256 => 32,
+        Algorithm::HS384 => 48,
+        Algorithm::HS512 => 64,
+        _ => 0,
     }
 }
 
