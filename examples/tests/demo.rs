@@ -1,213 +1,30 @@
-//! The inventory demos keep the promises they print: each demo binary is
-//! started as a child process, every `# ... -> expect STATUS` heading and
-//! the `curl` line under it are read from its stdout, the request is made
-//! with reqwest, and the status must be the one printed.
+//! The inventory demos answer every caller on every route as the table in
+//! `demo_support/table.rs` says: a table written from SPEC and the routes'
+//! requirements, not from what the demos print. Each demo binary runs as a
+//! child process; the callers' tokens are read from its printed
+//! walkthrough, and each caller is told by its token's claims. Then:
+//!
+//! - every printed request (a `# ... -> expect STATUS` heading and the
+//!   `curl` line under it) must be one the table marks as printed, with the
+//!   table's status, and every request the table marks must be printed;
+//! - every printed request, made as printed, answers that status;
+//! - every caller on every route of the table answers the table's status,
+//!   challenge `error` and body `error` (and `scope` on a 403).
 //!
 //! With a configured provider the demos print no tokens and trust that
 //! provider's tokens, found by discovery or at a JWKS URL.
 
-use std::process::Stdio;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+mod demo_support;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use demo_support::printed::{Promise, caller_of, promise, promises};
+use demo_support::running::{ACTIX, AXUM, RunningDemo, client};
+use demo_support::table::{Answer, CALLERS, Caller, PrintedRequest, ROUTES, Route, walkthrough_problems};
 use reqwest::{Client, Method};
 use scopeguard_core::test_util::TestIssuer;
 use scopeguard_examples::demo::issuer::{DevIssuer, JWKS_PATH};
-use scopeguard_examples::demo::personas::PERSONAS;
-use scopeguard_examples::demo::walkthrough::STEPS;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::process::{Child, Command};
-use tokio::time::timeout;
-
-/// How long a demo may take to print its walkthrough and listen.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
-/// The deadline of one request.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// What a demo prints last, before the API's URL.
-const READY: &str = "listening on ";
-
-const AXUM: &str = env!("CARGO_BIN_EXE_inventory-api");
-const ACTIX: &str = env!("CARGO_BIN_EXE_inventory-api-actix");
-
-/// A demo running as a child process, killed when dropped.
-struct RunningDemo {
-    _child: Child,
-    /// What it printed on stdout up to and including the ready line.
-    stdout: Vec<String>,
-    /// The API's root URL, from the ready line.
-    base: String,
-    /// Its log so far, for failure messages.
-    stderr: Arc<Mutex<String>>,
-}
-
-impl RunningDemo {
-    /// Starts `binary` on a free port with the `SCOPEGUARD_*` variables
-    /// `env` (and no others), and waits for its ready line.
-    async fn start(binary: &str, env: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(binary);
-        for variable in [
-            "SCOPEGUARD_ISSUER",
-            "SCOPEGUARD_AUDIENCE",
-            "SCOPEGUARD_JWKS_URL",
-            "RUST_LOG",
-        ] {
-            command.env_remove(variable);
-        }
-        command
-            .env("SCOPEGUARD_ADDR", "127.0.0.1:0")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        let mut child = command.spawn().expect("the demo starts");
-
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let mut pipe = child.stderr.take().expect("stderr is piped");
-        let log = Arc::clone(&stderr);
-        tokio::spawn(async move {
-            let mut chunk = [0_u8; 4096];
-            while let Ok(read @ 1..) = pipe.read(&mut chunk).await {
-                log.lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push_str(&String::from_utf8_lossy(&chunk[..read]));
-            }
-        });
-
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
-        let mut stdout = Vec::new();
-        let base = timeout(START_TIMEOUT, async {
-            while let Some(line) = lines.next_line().await.expect("stdout is readable") {
-                let ready = line.strip_prefix(READY).map(str::to_owned);
-                stdout.push(line);
-                if ready.is_some() {
-                    return ready;
-                }
-            }
-            None
-        })
-        .await;
-        let log = stderr.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        let base = match base {
-            Ok(Some(base)) => base,
-            Ok(None) => panic!("{binary} exited before listening; stdout: {stdout:#?}; stderr:\n{log}"),
-            Err(elapsed) => {
-                panic!("{binary} did not listen within {START_TIMEOUT:?} ({elapsed}); stderr:\n{log}")
-            }
-        };
-        // Keep reading stdout so that the demo never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self {
-            _child: child,
-            stdout,
-            base,
-            stderr,
-        }
-    }
-
-    fn log(&self) -> String {
-        self.stderr.lock().unwrap_or_else(PoisonError::into_inner).clone()
-    }
-}
-
-/// A printed request and the status promised for it.
-#[derive(Debug)]
-struct Promise {
-    heading: String,
-    expect: u16,
-    method: Method,
-    url: String,
-    headers: Vec<(String, String)>,
-    body: Option<String>,
-}
-
-/// Splits a shell line into words: spaces separate, single quotes group.
-fn shell_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word: Option<String> = None;
-    let mut quoted = false;
-    for character in line.chars() {
-        match character {
-            '\'' => {
-                quoted = !quoted;
-                word.get_or_insert_with(String::new);
-            }
-            ' ' if !quoted => words.extend(word.take()),
-            _ => word.get_or_insert_with(String::new).push(character),
-        }
-    }
-    assert!(!quoted, "an unterminated quote in {line}");
-    words.extend(word);
-    words
-}
-
-/// The promise of a heading and the `curl` line under it.
-fn promise(heading: &str, curl: &str) -> Promise {
-    let (_, expect) = heading
-        .split_once(" -> expect ")
-        .unwrap_or_else(|| panic!("no expectation in {heading}"));
-    let expect = expect
-        .get(..3)
-        .and_then(|status| status.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {heading}"));
-    let words = shell_words(curl);
-    assert_eq!(
-        words.first().map(String::as_str),
-        Some("curl"),
-        "not a curl line: {curl}"
-    );
-    let mut promise = Promise {
-        heading: heading.to_owned(),
-        expect,
-        method: Method::GET,
-        url: String::new(),
-        headers: Vec::new(),
-        body: None,
-    };
-    let mut words = words.into_iter().skip(1);
-    while let Some(word) = words.next() {
-        let mut value = || {
-            words
-                .next()
-                .unwrap_or_else(|| panic!("{word} needs a value in {curl}"))
-        };
-        match word.as_str() {
-            "-i" => {}
-            "-X" => promise.method = value().parse().expect("a method"),
-            "-H" => {
-                let header = value();
-                let (name, value) = header.split_once(": ").expect("a `Name: value` header");
-                promise.headers.push((name.to_owned(), value.to_owned()));
-            }
-            "-d" => promise.body = Some(value()),
-            url if !url.starts_with('-') => url.clone_into(&mut promise.url),
-            other => panic!("unexpected curl option {other} in {curl}"),
-        }
-    }
-    assert!(promise.url.starts_with("http://"), "no URL in {curl}");
-    promise
-}
-
-/// Every promise printed on `stdout`.
-fn promises(stdout: &[String]) -> Vec<Promise> {
-    stdout
-        .iter()
-        .enumerate()
-        .filter(|(_, line)| line.starts_with("# ") && line.contains(" -> expect "))
-        .map(|(at, heading)| {
-            let curl = stdout.get(at + 1).map_or("", String::as_str);
-            promise(heading, curl)
-        })
-        .collect()
-}
-
-fn client() -> Client {
-    Client::builder()
-        .no_proxy()
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .expect("a client")
-}
+use serde_json::json;
 
 /// Makes the request of `promise`, answering its status.
 async fn perform(client: &Client, promise: &Promise) -> u16 {
@@ -225,38 +42,72 @@ async fn perform(client: &Client, promise: &Promise) -> u16 {
     response.status().as_u16()
 }
 
-async fn every_printed_promise_is_kept(binary: &str) {
+/// What is wrong with the answer of `route` to a caller, if anything,
+/// against the table's `answer` (SPEC §4).
+async fn answer_problems(response: reqwest::Response, route: &Route, answer: Answer) -> Vec<String> {
+    let status = response.status().as_u16();
+    let challenge = response
+        .headers()
+        .get("www-authenticate")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let body = response.bytes().await.unwrap_or_default();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let mut problems = Vec::new();
+    if status != answer.status() {
+        problems.push(format!("status {status}, the table says {}", answer.status()));
+    }
+    let Some(error) = answer.error() else {
+        return problems;
+    };
+    let challenge = challenge.unwrap_or_default();
+    let mut wanted = vec!["Bearer realm=".to_owned()];
+    match answer {
+        Answer::NoToken if challenge.contains("error=") => {
+            problems.push(format!("a challenge with an error, without a token: {challenge}"));
+        }
+        Answer::NoToken | Answer::Allowed => {}
+        Answer::InvalidToken => wanted.push(format!(r#"error="{error}""#)),
+        Answer::StepUp => wanted.extend([format!(r#"error="{error}""#), r#"max_age="300""#.to_owned()]),
+        Answer::Forbidden => {
+            let scope = route.scope.expect("a route that can answer 403 names its scope");
+            wanted.extend([format!(r#"error="{error}""#), format!(r#"scope="{scope}""#)]);
+            if body["scope"] != scope {
+                problems.push(format!("body scope {}, the table says {scope}", body["scope"]));
+            }
+        }
+    }
+    for part in wanted {
+        if !challenge.contains(&part) {
+            problems.push(format!("no {part} in the challenge {challenge:?}"));
+        }
+    }
+    if body["error"] != error {
+        problems.push(format!("body {body}, the table says error {error}"));
+    }
+    problems
+}
+
+async fn the_demo_answers_as_the_table_says(binary: &str) {
     let demo = RunningDemo::start(binary, &[]).await;
     let promises = promises(&demo.stdout);
-    assert_eq!(
-        promises.len(),
-        STEPS.len(),
-        "every step is printed: {:#?}",
-        demo.stdout
+    let printed: Vec<PrintedRequest> = promises
+        .iter()
+        .map(|promise| {
+            promise
+                .request(&demo.base)
+                .unwrap_or_else(|problem| panic!("{}: {problem}", promise.heading))
+        })
+        .collect();
+    let problems = walkthrough_problems(&printed);
+    assert!(
+        problems.is_empty(),
+        "the printed walkthrough disagrees with the table:\n{}",
+        problems.join("\n")
     );
-    for persona in PERSONAS {
-        assert!(
-            promises
-                .iter()
-                .any(|promise| promise.heading.starts_with(&format!("# {} ", persona.name))),
-            "{} has a request",
-            persona.name
-        );
-    }
-    for status in [200, 401, 403] {
-        assert!(
-            promises.iter().any(|promise| promise.expect == status),
-            "some request expects {status}"
-        );
-    }
+
     let client = client();
     for promise in &promises {
-        assert!(
-            promise.url.starts_with(&demo.base),
-            "{} is on {}",
-            promise.url,
-            demo.base
-        );
         let status = perform(&client, promise).await;
         assert_eq!(
             status,
@@ -266,16 +117,50 @@ async fn every_printed_promise_is_kept(binary: &str) {
             demo.log()
         );
     }
+
+    let mut problems = Vec::new();
+    for caller in CALLERS {
+        let token = promises
+            .iter()
+            .find(|promise| promise.caller() == Ok(caller))
+            .map(Promise::token);
+        let token = token.unwrap_or_else(|| panic!("the walkthrough prints no request of {caller:?}"));
+        for route in &ROUTES {
+            let path = route.path();
+            let method: Method = route.method.parse().expect("a method");
+            let mut request = client.request(method, format!("{}{path}", demo.base));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = route.body {
+                request = request.header("content-type", "application/json").body(body);
+            }
+            let response = request.send().await.expect("an answer");
+            let answer = route.answer(caller).answer;
+            for problem in answer_problems(response, route, answer).await {
+                problems.push(format!(
+                    "{caller:?} {} {path} (requires {}): {problem}",
+                    route.method, route.requires
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "answers other than the table's:\n{}\nlog:\n{}",
+        problems.join("\n"),
+        demo.log()
+    );
 }
 
 #[tokio::test]
-async fn the_axum_demo_keeps_every_printed_promise() {
-    every_printed_promise_is_kept(AXUM).await;
+async fn the_axum_demo_answers_as_the_table_says() {
+    the_demo_answers_as_the_table_says(AXUM).await;
 }
 
 #[tokio::test]
-async fn the_actix_demo_keeps_every_printed_promise() {
-    every_printed_promise_is_kept(ACTIX).await;
+async fn the_actix_demo_answers_as_the_table_says() {
+    the_demo_answers_as_the_table_says(ACTIX).await;
 }
 
 /// With a configured provider (here a development issuer of the test), the
@@ -330,6 +215,105 @@ async fn the_axum_demo_trusts_a_provider_found_by_discovery() {
 #[tokio::test]
 async fn the_actix_demo_trusts_a_provider_at_a_jwks_url() {
     a_configured_provider_is_trusted(ACTIX, true).await;
+}
+
+/// The printed requests a walkthrough matching the table makes.
+fn walkthrough_of_the_table() -> Vec<PrintedRequest> {
+    ROUTES
+        .iter()
+        .flat_map(|route| {
+            CALLERS
+                .into_iter()
+                .filter(|caller| route.answer(*caller).printed)
+                .map(|caller| PrintedRequest {
+                    caller,
+                    method: route.method.to_owned(),
+                    path: route.path(),
+                    promised: route.answer(caller).answer.status(),
+                })
+        })
+        .collect()
+}
+
+#[test]
+fn a_walkthrough_disagreeing_with_the_table_is_caught() {
+    let walkthrough = walkthrough_of_the_table();
+    assert_eq!(walkthrough.len(), 22);
+    assert_eq!(walkthrough_problems(&walkthrough), Vec::<String>::new());
+
+    let mut wrong_status = walkthrough.clone();
+    wrong_status[0].promised = 403;
+    let problems = walkthrough_problems(&wrong_status);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("the demo promises 403, the table says 200"),
+        "{problems:?}"
+    );
+
+    let missing = &walkthrough[1..];
+    let problems = walkthrough_problems(missing);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("missing from the walkthrough"),
+        "{problems:?}"
+    );
+
+    let mut unexpected = walkthrough.clone();
+    unexpected.push(PrintedRequest {
+        caller: Caller::Supplier,
+        method: "GET".to_owned(),
+        path: "/me".to_owned(),
+        promised: 200,
+    });
+    unexpected.push(PrintedRequest {
+        caller: Caller::Supplier,
+        method: "DELETE".to_owned(),
+        path: "/orders/1001".to_owned(),
+        promised: 405,
+    });
+    let problems = walkthrough_problems(&unexpected);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].contains("does not expect it in the walkthrough"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("a route the table does not know"),
+        "{problems:?}"
+    );
+}
+
+fn unsigned_token(claims: &serde_json::Value) -> String {
+    format!("e30.{}.c2ln", URL_SAFE_NO_PAD.encode(claims.to_string()))
+}
+
+#[test]
+fn a_caller_is_told_by_the_claims_of_its_token() {
+    let exp = 4_000_000_000_u64;
+    let token =
+        |sub: &str, scope: &str, exp: u64| unsigned_token(&json!({"sub": sub, "scope": scope, "exp": exp}));
+    assert_eq!(
+        caller_of(&token("carol", "transaction-42 order inventory.write", exp)),
+        Ok(Caller::Administrator)
+    );
+    assert_eq!(
+        caller_of(&token(
+            "alice",
+            "order:item order:shipping inventory:price payment.write",
+            1
+        )),
+        Ok(Caller::ExpiredCustomer)
+    );
+    assert!(
+        caller_of(&token("alice", "order:item", exp)).is_err(),
+        "other scopes"
+    );
+    assert!(
+        caller_of(&token("bob", "payment.write order:item", 1)).is_err(),
+        "no such caller"
+    );
+    assert!(caller_of(&token("mallory", "", exp)).is_err(), "no such persona");
+    assert!(caller_of("not-a-token").is_err());
 }
 
 #[test]

@@ -4,11 +4,16 @@
 //! endpoint on 127.0.0.1.
 #![cfg(feature = "introspection")]
 
+#[path = "../../test-support/shared/clock.rs"]
+#[allow(dead_code, reason = "this file uses the manual clock only")]
+mod clock;
 #[path = "../../test-support/shared/introspection_server.rs"]
 mod introspection_server;
 
+use std::task::Poll;
 use std::time::Duration;
 
+use clock::ManualClock;
 use introspection_server::{IntrospectionServer, Reply, active, now, rejection};
 use scopeguard_core::error::{InvalidToken, Unavailable};
 use scopeguard_core::{AuthError, Principal, TokenValidator};
@@ -35,28 +40,31 @@ async fn without_the_cache_every_validation_asks_the_endpoint() {
     assert_eq!(server.calls("opaque"), 2);
 }
 
-#[tokio::test]
+/// The clock stands still unless the test moves it: the TTL ends exactly.
+#[tokio::test(start_paused = true)]
 async fn an_active_answer_is_cached_no_longer_than_the_ttl() {
+    let _clock = ManualClock::hold();
+    let ttl = Duration::from_secs(60);
     let server = IntrospectionServer::start().await;
     server.reply("opaque", active(json!({})));
-    let validator = server
-        .builder()
-        .cache_ttl(Duration::from_millis(200))
-        .build()
-        .unwrap();
+    let validator = server.builder().cache_ttl(ttl).build().unwrap();
     validator.validate("opaque").await.unwrap();
+    tokio::time::advance(ttl.saturating_sub(Duration::from_millis(1))).await;
     validator.validate("opaque").await.unwrap();
-    assert_eq!(server.calls("opaque"), 1);
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(server.calls("opaque"), 1, "served from the cache within the TTL");
+    tokio::time::advance(Duration::from_millis(1)).await;
     server.reply("opaque", Reply::json(r#"{"active": false}"#));
     assert_eq!(rejection(&validator, "opaque").await, InvalidToken::Inactive);
-    assert_eq!(server.calls("opaque"), 2);
+    assert_eq!(server.calls("opaque"), 2, "asked again at the end of the TTL");
 }
 
 #[tokio::test]
 async fn the_cache_never_serves_an_active_answer_at_or_past_its_exp() {
     let server = IntrospectionServer::start().await;
-    let exp = now() + 1;
+    // `exp` is in whole seconds of the system clock, which no test can
+    // stop: two seconds from now is at least one whole second away, far
+    // more than the two validations before it take.
+    let exp = now() + 2;
     server.reply("short-lived", active(json!({"exp": exp})));
     let validator = server.builder().leeway(Duration::ZERO).build().unwrap();
     validator.validate("short-lived").await.unwrap();
@@ -69,21 +77,21 @@ async fn the_cache_never_serves_an_active_answer_at_or_past_its_exp() {
     assert_eq!(server.calls("short-lived"), 2, "asked again at exp");
 }
 
-#[tokio::test]
+/// The clock stands still unless the test moves it: the TTL ends exactly.
+#[tokio::test(start_paused = true)]
 async fn an_inactive_answer_is_cached_briefly() {
+    let _clock = ManualClock::hold();
+    let ttl = Duration::from_secs(10);
     let server = IntrospectionServer::start().await;
     server.reply("revoked", Reply::json(r#"{"active": false}"#));
-    let validator = server
-        .builder()
-        .negative_cache_ttl(Duration::from_millis(200))
-        .build()
-        .unwrap();
+    let validator = server.builder().negative_cache_ttl(ttl).build().unwrap();
     assert_eq!(rejection(&validator, "revoked").await, InvalidToken::Inactive);
+    tokio::time::advance(ttl.saturating_sub(Duration::from_millis(1))).await;
     assert_eq!(rejection(&validator, "revoked").await, InvalidToken::Inactive);
-    assert_eq!(server.calls("revoked"), 1);
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(server.calls("revoked"), 1, "remembered within the TTL");
+    tokio::time::advance(Duration::from_millis(1)).await;
     assert_eq!(rejection(&validator, "revoked").await, InvalidToken::Inactive);
-    assert_eq!(server.calls("revoked"), 2);
+    assert_eq!(server.calls("revoked"), 2, "asked again at the end of the TTL");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,20 +113,24 @@ async fn a_hundred_concurrent_validations_of_one_token_make_one_call() {
     assert_eq!(server.calls("popular"), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// Every validation starts, and so joins the call under way, before the
+/// endpoint can answer: the runtime's one thread is busy starting them.
+#[tokio::test]
 async fn concurrent_validations_of_one_token_share_a_failure_without_caching_it() {
     let server = IntrospectionServer::start().await;
-    server.reply("token", Reply::status(500).after(Duration::from_millis(100)));
+    server.reply("token", Reply::status(500));
     let validator = server.validator();
-    let tasks: Vec<_> = (0..20)
-        .map(|_| {
-            let validator = validator.clone();
-            tokio::spawn(async move { validator.validate("token").await })
-        })
-        .collect();
-    for task in tasks {
+    let mut validations: Vec<_> = (0..20).map(|_| Box::pin(validator.validate("token"))).collect();
+    std::future::poll_fn(|context| {
+        for validation in &mut validations {
+            assert!(validation.as_mut().poll(context).is_pending());
+        }
+        Poll::Ready(())
+    })
+    .await;
+    for validation in validations {
         assert!(matches!(
-            task.await.unwrap(),
+            validation.await,
             Err(AuthError::Unavailable(Unavailable::Introspection { .. }))
         ));
     }

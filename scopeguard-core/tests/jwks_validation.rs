@@ -1,12 +1,15 @@
 //! The JWT validator with keys from a JWKS served on loopback (SPEC §3.3):
 //! rotation, refresh storms, and a key server that goes down.
 
+#[path = "../../test-support/shared/clock.rs"]
+mod clock;
 #[allow(dead_code, reason = "this file uses part of the key server")]
 mod remote_support;
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use clock::{ManualClock, eventually};
 use futures_util_free::join_all;
 use remote_support::{KeyServer, Reply, unused_addr};
 use scopeguard_core::error::{InvalidToken, Unavailable};
@@ -56,14 +59,6 @@ async fn validator(server: &KeyServer, cooldown: Duration) -> JwtValidator {
     validator_tuned(server, |builder| builder.cooldown(cooldown)).await
 }
 
-async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !condition() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 async fn rejection(validator: &JwtValidator, token: &str) -> Option<AuthError> {
     validator.validate(token).await.err()
 }
@@ -109,17 +104,21 @@ async fn rotation_right_after_warm_up_is_picked_up_on_the_first_request_with_the
     assert!(validator.validate(&new.sign(&fresh_claims(1))).await.is_ok());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// The clock stands still unless the test moves it: the background refresh
+/// runs when the test says, and the unknown kid comes at the very instant
+/// it completed, inside any cooldown it could have started.
+#[tokio::test(start_paused = true)]
 async fn a_background_refresh_does_not_start_the_cooldown() {
+    let _clock = ManualClock::hold();
     let old = Signer::rsa(Algorithm::RS256).with_kid(Some("old"));
     let other = Signer::ed25519().with_kid(Some("other"));
     let new = Signer::p256().with_kid(Some("new"));
     let server = KeyServer::start().await;
-    // The first answer is fresh for 200 ms; the background refresh's answer
-    // for an hour, so no later scheduled fetch interferes.
+    // The first answer is fresh for a minute; the background refresh's
+    // answer for an hour, so no later scheduled fetch interferes.
     server.serve(JWKS, Reply::json(jwks(&[&old])));
     let keys = JwksSource::builder(server.url(JWKS))
-        .refresh_interval(Duration::from_millis(200))
+        .refresh_interval(Duration::from_secs(60))
         .max_age_bounds(Duration::from_secs(1), Duration::from_secs(3600))
         .build()
         .await
@@ -128,6 +127,7 @@ async fn a_background_refresh_does_not_start_the_cooldown() {
         JWKS,
         Reply::json(jwks(&[&old, &other])).header("cache-control", "max-age=3600"),
     );
+    tokio::time::advance(Duration::from_secs(60)).await;
     eventually("the background refresh ran", || {
         keys.key_set().is_ok_and(|set| set.has_kid("other"))
     })

@@ -2,11 +2,15 @@
 //! against a key server on 127.0.0.1.
 #![cfg(feature = "remote-keys")]
 
+#[path = "../../test-support/shared/clock.rs"]
+mod clock;
 mod remote_support;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use clock::{ManualClock, eventually};
 use remote_support::{KeyServer, Reply, ec_p256, ed25519, endless_body_server, jwks, rsa, unused_addr};
 use scopeguard_core::AuthError;
 use scopeguard_core::error::Unavailable;
@@ -42,14 +46,6 @@ fn assert_unavailable(result: Result<Arc<KeySet>, Unavailable>) -> Duration {
             retry_after
         }
         other => panic!("expected the key set to be unavailable, got {other:?}"),
-    }
-}
-
-async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(4);
-    while !condition() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -94,16 +90,26 @@ async fn a_thousand_concurrent_refreshes_cause_one_fetch() {
         "/jwks",
         Reply::json(jwks(&[ed25519("a"), ec_p256("b")])).gated(Arc::clone(&gate)),
     );
+    let asked = Arc::new(AtomicUsize::new(0));
     let callers: Vec<_> = (0..1000)
         .map(|_| {
             let source = source.clone();
-            tokio::spawn(async move { source.refresh().await })
+            let asked = Arc::clone(&asked);
+            tokio::spawn(async move {
+                let refresh = source.refresh();
+                asked.fetch_add(1, Ordering::SeqCst);
+                refresh.await
+            })
         })
         .collect();
+    // The gate holds the one fetch until every caller has asked, so all of
+    // them ask while it is in flight. A caller fetching on its own would
+    // reach the key server before its refresh returns.
+    eventually("every caller has asked for a refresh", || {
+        asked.load(Ordering::SeqCst) == 1000
+    })
+    .await;
     eventually("the refresh reaches the key server", || server.hits("/jwks") == 2).await;
-    // Every caller is now waiting; none may start a fetch of its own.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(server.hits("/jwks"), 2);
 
     gate.add_permits(1000);
     for caller in callers {
@@ -114,12 +120,15 @@ async fn a_thousand_concurrent_refreshes_cause_one_fetch() {
             "every caller gets the result of the one fetch"
         );
     }
-    assert_eq!(server.hits("/jwks"), 2);
+    assert_eq!(server.hits("/jwks"), 2, "no caller fetched on its own");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// The clock stands still unless the test moves it: the cooldown's start
+/// and end are exact.
+#[tokio::test(start_paused = true)]
 async fn the_cooldown_holds_under_a_flood_of_refreshes() {
-    let cooldown = Duration::from_millis(1500);
+    let _clock = ManualClock::hold();
+    let cooldown = Duration::from_secs(30);
     let server = KeyServer::start().await;
     server.serve("/jwks", Reply::json(jwks(&[ed25519("a")])));
     let source = builder(server.url("/jwks"))
@@ -129,32 +138,36 @@ async fn the_cooldown_holds_under_a_flood_of_refreshes() {
         .unwrap();
     // The first fetch does not start the cooldown: the first refresh fetches.
     server.serve("/jwks", Reply::json(jwks(&[ed25519("a"), rsa("b")])));
-    // The cooldown starts between these two instants.
-    let before = Instant::now();
     assert_eq!(kids(&source.refresh().await.unwrap()), ["a", "b"]);
-    let after = Instant::now();
     assert_eq!(server.hits("/jwks"), 2);
 
-    // That fetch did: a flood inside the cooldown fetches nothing.
+    // That fetch did: a flood inside the cooldown fetches nothing, up to
+    // its last millisecond.
     server.serve(
         "/jwks",
         Reply::json(jwks(&[ed25519("a"), rsa("b"), ec_p256("c")])),
     );
-    let flood: Vec<_> = (0..500)
-        .map(|_| {
-            let source = source.clone();
-            tokio::spawn(async move { source.refresh().await })
-        })
-        .collect();
-    for caller in flood {
-        assert_eq!(kids(&caller.await.unwrap().unwrap()), ["a", "b"]);
-    }
-    while before.elapsed() < Duration::from_millis(500) {
-        assert_eq!(kids(&source.refresh().await.unwrap()), ["a", "b"]);
+    let last_millisecond = cooldown.saturating_sub(Duration::from_millis(1));
+    for at in [Duration::ZERO, last_millisecond] {
+        // The clock has stood still since that fetch: now it is `at` after it.
+        tokio::time::advance(at).await;
+        let flood: Vec<_> = (0..500)
+            .map(|_| {
+                let source = source.clone();
+                tokio::spawn(async move { source.refresh().await })
+            })
+            .collect();
+        for caller in flood {
+            assert_eq!(
+                kids(&caller.await.unwrap().unwrap()),
+                ["a", "b"],
+                "{at:?} into the cooldown"
+            );
+        }
     }
     assert_eq!(server.hits("/jwks"), 2, "no fetch inside the cooldown");
 
-    tokio::time::sleep((after + cooldown).saturating_duration_since(Instant::now())).await;
+    tokio::time::advance(Duration::from_millis(1)).await;
     assert_eq!(kids(&source.refresh().await.unwrap()), ["a", "b", "c"]);
     assert_eq!(kids(&source.refresh().await.unwrap()), ["a", "b", "c"]);
     assert_eq!(server.hits("/jwks"), 3, "one fetch once the cooldown is over");
@@ -240,89 +253,135 @@ async fn a_fetched_empty_key_set_is_a_key_set() {
 }
 
 // Background refresh: Cache-Control max-age within bounds.
+//
+// Each test reads the times at which the key server saw the fetches. A
+// busy machine can only make a refresh late, never early, so the time
+// between two fetches is checked against the expected period from below,
+// exactly, and from above only loosely: well under the other periods a
+// wrong rule would use (the configured interval, 60 s, or the other bound).
 
-async fn fetches_within(
-    window: Duration,
+/// How much earlier than its period a refresh may come: the schedule keeps
+/// whole milliseconds.
+const SCHEDULE_RESOLUTION: Duration = Duration::from_millis(1);
+
+/// How much later than its period a refresh may come on a busy machine;
+/// the other periods each test tells apart are longer still.
+const LATE_BY_AT_MOST: Duration = Duration::from_secs(8);
+
+/// The times between the first `fetches` fetches of a source whose key
+/// server answers `reply`, with a refresh interval of 60 s unless
+/// `configure` changes it.
+async fn refresh_periods(
+    fetches: usize,
     reply: Reply,
     configure: fn(JwksSourceBuilder) -> JwksSourceBuilder,
-) -> usize {
+) -> Vec<Duration> {
     let server = KeyServer::start().await;
     server.serve("/jwks", reply);
     let source = configure(builder(server.url("/jwks")).refresh_interval(Duration::from_secs(60)))
         .build()
         .await
         .expect("a valid configuration");
-    tokio::time::sleep(window).await;
+    eventually(&format!("{fetches} fetches"), || server.hits("/jwks") >= fetches).await;
     drop(source);
-    server.hits("/jwks")
+    let times = server.hit_times("/jwks");
+    times
+        .windows(2)
+        .take(fetches - 1)
+        .map(|pair| pair[1].saturating_duration_since(pair[0]))
+        .collect()
+}
+
+/// Every period is `expected`, give or take a late wake-up.
+fn assert_periods(periods: &[Duration], expected: Duration) {
+    for period in periods {
+        assert!(
+            *period + SCHEDULE_RESOLUTION >= expected && *period < expected + LATE_BY_AT_MOST,
+            "refreshed after {period:?}, expected {expected:?}; all: {periods:?}"
+        );
+    }
 }
 
 #[tokio::test]
 async fn max_age_sets_the_background_refresh() {
     let reply = Reply::json(jwks(&[ed25519("a")])).header("cache-control", "public, max-age=1");
-    let fetches = fetches_within(Duration::from_millis(1500), reply, |builder| {
-        builder.max_age_bounds(Duration::from_millis(100), Duration::from_secs(10))
+    let periods = refresh_periods(2, reply, |builder| {
+        builder.max_age_bounds(Duration::from_millis(100), Duration::from_secs(30))
     })
     .await;
-    assert_eq!(fetches, 2, "fetched at build and after max-age");
+    assert_periods(&periods, Duration::from_secs(1));
 }
 
 #[tokio::test]
 async fn max_age_is_clamped_to_the_maximum() {
     let reply = Reply::json(jwks(&[ed25519("a")])).header("cache-control", "max-age=3600");
-    let fetches = fetches_within(Duration::from_millis(1050), reply, |builder| {
+    let periods = refresh_periods(3, reply, |builder| {
         builder.max_age_bounds(Duration::from_millis(50), Duration::from_millis(300))
     })
     .await;
-    assert!(
-        (3..=4).contains(&fetches),
-        "{fetches} fetches, expected one every 300 ms"
-    );
+    assert_periods(&periods, Duration::from_millis(300));
 }
 
 #[tokio::test]
 async fn max_age_is_clamped_to_the_minimum() {
     let reply = Reply::json(jwks(&[ed25519("a")])).header("cache-control", "max-age=0");
-    let fetches = fetches_within(Duration::from_millis(1050), reply, |builder| {
-        builder.max_age_bounds(Duration::from_millis(300), Duration::from_secs(10))
+    let periods = refresh_periods(3, reply, |builder| {
+        builder.max_age_bounds(Duration::from_millis(300), Duration::from_secs(30))
     })
     .await;
-    assert!(
-        (3..=4).contains(&fetches),
-        "{fetches} fetches, expected one every 300 ms"
-    );
+    assert_periods(&periods, Duration::from_millis(300));
 }
 
 #[tokio::test]
 async fn without_max_age_the_refresh_interval_applies() {
     let reply = Reply::json(jwks(&[ed25519("a")]));
-    let fetches = fetches_within(Duration::from_millis(1050), reply, |builder| {
+    let periods = refresh_periods(3, reply, |builder| {
         builder
             .refresh_interval(Duration::from_millis(300))
             .max_age_bounds(Duration::from_millis(50), Duration::from_millis(100))
     })
     .await;
-    assert!(
-        (3..=4).contains(&fetches),
-        "{fetches} fetches, expected one every 300 ms"
-    );
+    assert_periods(&periods, Duration::from_millis(300));
 }
 
-#[tokio::test]
+/// The tasks alive on the test's runtime.
+fn alive_tasks() -> usize {
+    tokio::runtime::Handle::current().metrics().num_alive_tasks()
+}
+
+/// The clock stands still after the drop, so the background task cannot
+/// wake for its next refresh: it ends because the source was dropped.
+#[tokio::test(start_paused = true)]
 async fn the_background_refresh_ends_when_the_source_is_dropped() {
+    let _clock = ManualClock::hold();
     let server = KeyServer::start().await;
     server.serve("/jwks", Reply::json(jwks(&[ed25519("a")])));
+    // Let the key server's task start everything it runs while idle.
+    tokio::task::yield_now().await;
+    let tasks_without_a_source = alive_tasks();
     let source = builder(server.url("/jwks"))
         .refresh_interval(Duration::from_millis(100))
         .build()
         .await
         .unwrap();
-    eventually("the background refresh runs", || server.hits("/jwks") >= 3).await;
+    for _ in 0..2 {
+        // Each fetch stores a new key set, and schedules the next one first.
+        let before = source.key_set().unwrap();
+        tokio::time::advance(Duration::from_millis(100)).await;
+        eventually("the background refresh runs", || {
+            !Arc::ptr_eq(&before, &source.key_set().unwrap())
+        })
+        .await;
+    }
+    assert_eq!(server.hits("/jwks"), 3);
+    assert!(alive_tasks() > tasks_without_a_source);
+
     drop(source);
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let fetches = server.hits("/jwks");
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(server.hits("/jwks"), fetches);
+    eventually("the source's tasks (background refresh, connections) end", || {
+        alive_tasks() == tasks_without_a_source
+    })
+    .await;
+    assert_eq!(server.hits("/jwks"), 3);
 }
 
 #[tokio::test]

@@ -7,8 +7,10 @@
 //! curl -i -X GET 'http://127.0.0.1:3000/reports/sales' -H 'Authorization: Bearer eyJ...'
 //! ```
 //!
-//! The package's `demo` test runs every printed line against the running
-//! demo and checks the status.
+//! The package's `demo` test checks every printed status against its own
+//! table of what each persona gets on each route (written from the SPEC,
+//! not from this file), runs every printed line against the running demo,
+//! and asks every route as every persona.
 
 use std::fmt::Write as _;
 

@@ -201,6 +201,9 @@ impl IntrospectionValidatorBuilder {
 
     /// How long a rejected token is remembered (default 60 s); zero
     /// remembers none.
+    ///
+    /// Both TTLs are measured on tokio's clock ([`tokio::time::Instant`]):
+    /// a test with a paused clock ends them with `tokio::time::advance`.
     pub fn negative_cache_ttl(mut self, ttl: Duration) -> Self {
         self.cache.negative_ttl = ttl;
         self

@@ -14,10 +14,11 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
+use tokio::time::Instant;
 
 use crate::error::InvalidToken;
 use crate::{AuthError, Principal};

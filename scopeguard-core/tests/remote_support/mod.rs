@@ -1,11 +1,11 @@
 //! A key server on 127.0.0.1 for the remote key source tests: it answers
 //! each path with a reply the test can change at any time (keys, errors,
-//! delays, redirects), and counts the requests per path.
+//! delays, redirects), and records when each request for a path arrived.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -113,7 +113,8 @@ impl Reply {
 #[derive(Default)]
 struct Routes {
     replies: Mutex<HashMap<String, Reply>>,
-    hits: Mutex<HashMap<String, usize>>,
+    /// When each request for a path arrived, in order.
+    hits: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
 /// A running key server.
@@ -167,13 +168,18 @@ impl KeyServer {
 
     /// The number of requests for `path` so far.
     pub(crate) fn hits(&self, path: &str) -> usize {
+        self.hit_times(path).len()
+    }
+
+    /// When each request for `path` so far arrived (real time), in order.
+    pub(crate) fn hit_times(&self, path: &str) -> Vec<Instant> {
         self.routes
             .hits
             .lock()
             .expect("hits")
             .get(path)
-            .copied()
-            .unwrap_or(0)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Closes the listener and every connection: the server is down.
@@ -190,7 +196,13 @@ impl KeyServer {
 
 async fn answer(State(routes): State<Arc<Routes>>, uri: Uri) -> Response {
     let path = uri.path().to_owned();
-    *routes.hits.lock().expect("hits").entry(path.clone()).or_default() += 1;
+    routes
+        .hits
+        .lock()
+        .expect("hits")
+        .entry(path.clone())
+        .or_default()
+        .push(Instant::now());
     let reply = routes.replies.lock().expect("routes").get(&path).cloned();
     let Some(reply) = reply else {
         return StatusCode::NOT_FOUND.into_response();
@@ -198,7 +210,10 @@ async fn answer(State(routes): State<Arc<Routes>>, uri: Uri) -> Response {
     if let Some(gate) = &reply.gate {
         let _permit = gate.acquire().await.expect("an open gate");
     }
-    tokio::time::sleep(reply.delay).await;
+    // No timer without a delay: a test's manual clock might never fire it.
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
     let mut response = Response::builder().status(reply.status);
     for (name, value) in &reply.headers {
         response = response.header(*name, value);

@@ -4,9 +4,9 @@
 //! It holds the cache weakly and ends as soon as the source is dropped.
 
 use std::sync::{Arc, Weak};
-use std::time::Instant;
 
 use tokio::sync::oneshot;
+use tokio::time::Instant;
 
 use super::cache::KeyCache;
 
@@ -27,7 +27,7 @@ async fn run(cache: Weak<KeyCache>, mut dropped: oneshot::Receiver<()>) {
         }
         drop(strong);
         tokio::select! {
-            () = tokio::time::sleep_until(due.into()) => {}
+            () = tokio::time::sleep_until(due) => {}
             _ = &mut dropped => return,
         }
     }

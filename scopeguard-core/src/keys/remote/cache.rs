@@ -10,15 +10,19 @@
 //! unknown `kid` ([`KeyCache::refresh`]): the first fetch and the scheduled
 //! background refreshes neither start it nor wait for it, so a key rotated
 //! in just after one of them is fetched on its first request.
+//!
+//! Times are read from tokio's clock, like the timers of the background
+//! task, so that a paused clock moves the schedule and the cooldown together.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use reqwest::Url;
 use tokio::runtime::Handle;
 use tokio::sync::{Mutex, oneshot};
+use tokio::time::Instant;
 
 use super::fetch::{Causes, Http};
 use super::freshness::Freshness;

@@ -32,7 +32,9 @@ use crate::keys::{KeySet, KeySource, RefreshFuture};
 ///   not unverifiable.
 ///
 /// The source runs on tokio: build it inside a runtime that outlives it.
-/// Cloning is cheap and clones share the key set.
+/// Cloning is cheap and clones share the key set. Its schedule and its
+/// cooldown read tokio's clock ([`tokio::time::Instant`]), so a test with a
+/// paused clock moves them with `tokio::time::advance`.
 ///
 /// ```no_run
 /// use std::time::Duration;

@@ -3,7 +3,9 @@
 //! Read without locks: a client told 503 learns its `Retry-After` from here.
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 /// Delays are capped so that instants never overflow.
 const LONGEST_DELAY: Duration = Duration::from_secs(365 * 24 * 60 * 60);
