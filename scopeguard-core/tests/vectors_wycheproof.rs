@@ -304,7 +304,7 @@ fn wycheproof_jwk_vectors_refuse_bad_public_keys_when_they_are_read() {
             // A modulus with the ROCA fingerprint (CVE-2017-15361).
             (7, vec![InvalidMaterial]),
             // 1024 bits.
-            (8, vec![InvalidMaterial]),
+            (8, vec![KeyError::RsaModulusTooSmall { bits: 1024 }]),
             // e = 1.
             (9, vec![InvalidMaterial]),
             // `alg` ES521 (no such algorithm) and ES224 on a P-256 key.
