@@ -28,7 +28,7 @@ pub(crate) fn http_response(rendered: ErrorResponse) -> HttpResponse {
 /// and body of the [`AuthMiddleware`](crate::AuthMiddleware) in front.
 ///
 /// To replace the body for every denial, give the middleware an error body
-/// ([`AuthMiddleware::error_body`](crate::AuthMiddleware::error_body)); the
+/// ([`Authenticator::error_body`](crate::Authenticator::error_body)); the
 /// status and the challenge stay.
 #[derive(Debug, Clone)]
 pub struct AuthRejection(Denial);

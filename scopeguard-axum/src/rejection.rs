@@ -12,7 +12,7 @@ use scopeguard_core::request::Denial;
 /// realm and body of the [`AuthLayer`](crate::AuthLayer) in front.
 ///
 /// To replace the body for every denial, give the layer an error body
-/// ([`AuthLayer::error_body`](crate::AuthLayer::error_body)); the status and
+/// ([`Authenticator::error_body`](crate::Authenticator::error_body)); the status and
 /// the challenge stay.
 #[derive(Debug, Clone)]
 pub struct AuthRejection(Denial);

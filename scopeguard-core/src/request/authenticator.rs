@@ -16,41 +16,6 @@
 //! [`RequestHead`](super::RequestHead) and
 //! [`ExtensionSink`](super::ExtensionSink), and a [`Denial`] into a
 //! response.
-//!
-//! ```
-//! use scopeguard_core::request::{Admission, Authenticator};
-//! use scopeguard_core::{AuthError, ChallengeConfig, Principal, TokenValidator};
-//! use scopeguard_core::error::InvalidToken;
-//!
-//! struct OneToken;
-//! impl TokenValidator for OneToken {
-//!     async fn validate(&self, token: &str) -> Result<Principal, AuthError> {
-//!         match token {
-//!             "reader" => Ok(Principal::builder().sub("alice").build()),
-//!             _ => Err(InvalidToken::Malformed.into()),
-//!         }
-//!     }
-//! }
-//!
-//! let authenticator = Authenticator::new(OneToken)
-//!     .challenge(ChallengeConfig::builder().realm("inventory").build().unwrap());
-//!
-//! let anonymous = http::Request::get("/items").body(()).unwrap();
-//! assert!(matches!(authenticator.begin(&anonymous), Admission::Pass(admitted) if admitted.principal().is_none()));
-//!
-//! let malformed = http::Request::get("/items").header("authorization", "Bearer a b").body(()).unwrap();
-//! match authenticator.begin(&malformed) {
-//!     Admission::Deny(denial) => assert_eq!(denial.error().status(), 400),
-//!     _ => unreachable!(),
-//! }
-//!
-//! let bearer = http::Request::get("/items").header("authorization", "Bearer reader").body(()).unwrap();
-//! let Admission::Validate(pending) = authenticator.begin(&bearer) else { unreachable!() };
-//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let admitted = pending.run().await.unwrap();
-//! assert_eq!(admitted.principal().and_then(Principal::sub), Some("alice"));
-//! # });
-//! ```
 
 use std::fmt;
 use std::sync::Arc;
@@ -67,6 +32,41 @@ use crate::validator::TokenValidator;
 
 /// The authentication step: validator, bearer settings, denial renderer and
 /// CORS preflight rule. Cheap to clone (the validator is shared).
+///
+/// ```
+/// use scopeguard_core::request::{Admission, Authenticator};
+/// use scopeguard_core::{AuthError, ChallengeConfig, Principal, TokenValidator};
+/// use scopeguard_core::error::InvalidToken;
+///
+/// struct OneToken;
+/// impl TokenValidator for OneToken {
+///     async fn validate(&self, token: &str) -> Result<Principal, AuthError> {
+///         match token {
+///             "reader" => Ok(Principal::builder().sub("alice").build()),
+///             _ => Err(InvalidToken::Malformed.into()),
+///         }
+///     }
+/// }
+///
+/// let authenticator = Authenticator::new(OneToken)
+///     .challenge(ChallengeConfig::builder().realm("inventory").build().unwrap());
+///
+/// let anonymous = http::Request::get("/items").body(()).unwrap();
+/// assert!(matches!(authenticator.begin(&anonymous), Admission::Pass(admitted) if admitted.principal().is_none()));
+///
+/// let malformed = http::Request::get("/items").header("authorization", "Bearer a b").body(()).unwrap();
+/// match authenticator.begin(&malformed) {
+///     Admission::Deny(denial) => assert_eq!(denial.error().status(), 400),
+///     _ => unreachable!(),
+/// }
+///
+/// let bearer = http::Request::get("/items").header("authorization", "Bearer reader").body(()).unwrap();
+/// let Admission::Validate(pending) = authenticator.begin(&bearer) else { unreachable!() };
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let admitted = pending.run().await.unwrap();
+/// assert_eq!(admitted.principal().and_then(Principal::sub), Some("alice"));
+/// # });
+/// ```
 #[must_use]
 pub struct Authenticator<V> {
     validator: Arc<V>,
@@ -133,7 +133,7 @@ impl<V> Authenticator<V> {
 }
 
 impl<V: TokenValidator> Authenticator<V> {
-    /// What to do with `request` (see the [module](self) docs). Reads the
+    /// What to do with `request`: [`Admission`]. Reads the
     /// `Authorization` header (SPEC §3.1) and asks the validator whether it
     /// already verified the token ([`TokenValidator::cached`]), so a reused
     /// token passes without waiting.

@@ -19,7 +19,7 @@
 //!
 //! Every decision (is this token valid, does it meet this requirement, what
 //! does the answer say) is made here or below; an adapter converts its
-//! request into these traits and a [`Denial`](crate::request::Denial) into
+//! request into these traits and a [`Denial`] into
 //! its response type, and nothing else.
 
 mod admission;
