@@ -1,9 +1,6 @@
 //! The extractors: [`Scoped`], [`Principal`] and [`MaybePrincipal`].
 
-use std::fmt;
 use std::future::{Ready, ready};
-use std::marker::PhantomData;
-use std::ops::Deref;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
@@ -14,49 +11,40 @@ use scopeguard_core::request::{admit, admit_caller, admit_optional};
 use crate::AuthRejection;
 use crate::context::ActixRequest;
 
-/// The principal and its typed claims, or the denial to answer.
-/// Extracts the caller after checking the requirement `R`, with typed claims
-/// `C` (the standard [`Claims`] by default).
-///
-/// `R` names a requirement declared with [`scope!`](crate::scope!). Put
-/// `Scoped<R>` first among the handler's extractors.
-///
-/// ```
-/// use actix_web::web;
-/// use scopeguard_actix::{Scoped, scope};
-///
-/// scope!(pub PriceWrite = "inventory:price.write");
-///
-/// async fn set_price(scoped: Scoped<PriceWrite>, price: web::Json<u64>) -> String {
-///     format!("{} set the price to {}", scoped.claims.sub().unwrap_or("someone"), price.into_inner())
-/// }
-/// ```
-pub struct Scoped<R, C = Claims> {
-    /// The caller's claims.
-    pub claims: C,
-    principal: scopeguard_core::Principal,
-    requirement: PhantomData<fn() -> R>,
-}
-
-impl<R, C> Scoped<R, C> {
-    /// The validated token's principal.
-    pub fn principal(&self) -> &scopeguard_core::Principal {
-        &self.principal
-    }
-
-    /// The claims, taken out.
-    pub fn into_claims(self) -> C {
-        self.claims
-    }
-}
-
-impl<R, C: fmt::Debug> fmt::Debug for Scoped<R, C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Scoped")
-            .field("requirement", &std::any::type_name::<R>())
-            .field("claims", &self.claims)
-            .finish_non_exhaustive()
-    }
+scopeguard_core::extractor_types! {
+    /// Extracts the caller after checking the requirement `R`, with typed claims
+    /// `C` (the standard [`Claims`] by default).
+    ///
+    /// `R` names a requirement declared with [`scope!`](crate::scope!). Put
+    /// `Scoped<R>` first among the handler's extractors.
+    ///
+    /// ```
+    /// use actix_web::web;
+    /// use scopeguard_actix::{Scoped, scope};
+    ///
+    /// scope!(pub PriceWrite = "inventory:price.write");
+    ///
+    /// async fn set_price(scoped: Scoped<PriceWrite>, price: web::Json<u64>) -> String {
+    ///     format!("{} set the price to {}", scoped.claims.sub().unwrap_or("someone"), price.into_inner())
+    /// }
+    /// ```
+    scoped;
+    /// The authenticated caller, with typed claims `C` (the standard [`Claims`]
+    /// by default). Derefs to the token's [`scopeguard_core::Principal`].
+    ///
+    /// Without a token the request is answered 401. For optional
+    /// authentication use [`MaybePrincipal`], not `Option<Principal>`: actix's
+    /// `Option` extractor turns *every* error into `None`, a missing
+    /// authentication middleware and claims that do not fit `C` included.
+    ///
+    /// ```
+    /// use scopeguard_actix::Principal;
+    ///
+    /// async fn me(principal: Principal) -> String {
+    ///     principal.sub().unwrap_or("anonymous").to_owned()
+    /// }
+    /// ```
+    principal;
 }
 
 impl<R: NamedRequirement, C: FromPrincipal> FromRequest for Scoped<R, C> {
@@ -65,60 +53,7 @@ impl<R: NamedRequirement, C: FromPrincipal> FromRequest for Scoped<R, C> {
 
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let admitted = admit(&mut ActixRequest::new(request), R::requirement());
-        ready(
-            admitted
-                .map_err(AuthRejection::from)
-                .map(|(principal, claims)| Self {
-                    claims,
-                    principal,
-                    requirement: PhantomData,
-                }),
-        )
-    }
-}
-
-/// The authenticated caller, with typed claims `C` (the standard [`Claims`]
-/// by default). Derefs to the token's [`scopeguard_core::Principal`].
-///
-/// Without a token the request is answered 401. For optional
-/// authentication use [`MaybePrincipal`], not `Option<Principal>`: actix's
-/// `Option` extractor turns *every* error into `None`, a missing
-/// authentication middleware and claims that do not fit `C` included.
-///
-/// ```
-/// use scopeguard_actix::Principal;
-///
-/// async fn me(principal: Principal) -> String {
-///     principal.sub().unwrap_or("anonymous").to_owned()
-/// }
-/// ```
-pub struct Principal<C = Claims> {
-    /// The caller's claims.
-    pub claims: C,
-    principal: scopeguard_core::Principal,
-}
-
-impl<C> Principal<C> {
-    /// The claims, taken out.
-    pub fn into_claims(self) -> C {
-        self.claims
-    }
-}
-
-impl<C> Deref for Principal<C> {
-    type Target = scopeguard_core::Principal;
-
-    fn deref(&self) -> &scopeguard_core::Principal {
-        &self.principal
-    }
-}
-
-impl<C: fmt::Debug> fmt::Debug for Principal<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Principal")
-            .field("claims", &self.claims)
-            .field("principal", &self.principal)
-            .finish()
+        ready(admitted.map(Self::admitted).map_err(AuthRejection::from))
     }
 }
 
@@ -128,11 +63,7 @@ impl<C: FromPrincipal> FromRequest for Principal<C> {
 
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let admitted = admit_caller(&ActixRequest::new(request));
-        ready(
-            admitted
-                .map_err(AuthRejection::from)
-                .map(|(principal, claims)| Self { claims, principal }),
-        )
+        ready(admitted.map(Self::admitted).map_err(AuthRejection::from))
     }
 }
 
@@ -166,7 +97,7 @@ impl<C: FromPrincipal> FromRequest for MaybePrincipal<C> {
         ready(
             admitted
                 .map_err(AuthRejection::from)
-                .map(|caller| Self(caller.map(|(principal, claims)| Principal { claims, principal }))),
+                .map(|caller| Self(caller.map(Principal::admitted))),
         )
     }
 }

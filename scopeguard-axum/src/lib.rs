@@ -38,22 +38,20 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod context;
+mod extract;
 mod macro_support;
 pub mod metadata;
 mod path_params;
-mod principal;
 mod rejection;
 mod require_scope;
-mod scoped;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 
 pub use macro_support::requires_scope;
 pub use path_params::{AxumPathParams, AxumRouteParams};
-pub use principal::Principal;
 pub use rejection::AuthRejection;
 pub use require_scope::RequireScope;
-pub use scoped::Scoped;
+pub use extract::{Principal, Scoped};
 
 /// What the expansion of [`requires_scope`] names; not a public API.
 #[doc(hidden)]

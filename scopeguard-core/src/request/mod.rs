@@ -27,6 +27,7 @@ mod authenticator;
 mod authorization;
 mod credentials;
 mod extensions;
+mod extractor_types;
 mod head;
 mod scope_check;
 
