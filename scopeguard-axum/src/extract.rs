@@ -4,7 +4,7 @@
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 use scopeguard_core::NamedRequirement;
-use scopeguard_core::claims::{Claims, FromPrincipal};
+use scopeguard_core::claims::FromPrincipal;
 use scopeguard_core::request::{admit, admit_caller, admit_optional};
 
 use crate::AuthRejection;
@@ -12,7 +12,7 @@ use crate::context::AxumRequest;
 
 scopeguard_core::extractor_types! {
     /// Extracts the caller after checking the requirement `R`, with typed claims
-    /// `C` (the standard [`Claims`] by default).
+    /// `C` (the standard [`Claims`](crate::Claims) by default).
     ///
     /// `R` names a requirement declared with [`scope!`](crate::scope!). Put
     /// `Scoped<R>` first among the handler's extractors: it then answers 401/403
@@ -31,7 +31,7 @@ scopeguard_core::extractor_types! {
     /// let app: Router = Router::new().route("/inventory/{id}/price", put(set_price));
     /// ```
     scoped;
-    /// The authenticated caller, with typed claims `C` (the standard [`Claims`]
+    /// The authenticated caller, with typed claims `C` (the standard [`Claims`](crate::Claims)
     /// by default). Derefs to the token's
     /// [`scopeguard_core::Principal`].
     ///

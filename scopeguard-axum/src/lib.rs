@@ -47,11 +47,11 @@ mod require_scope;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 
+pub use extract::{Principal, Scoped};
 pub use macro_support::requires_scope;
 pub use path_params::{AxumPathParams, AxumRouteParams};
 pub use rejection::AuthRejection;
 pub use require_scope::RequireScope;
-pub use extract::{Principal, Scoped};
 
 /// What the expansion of [`requires_scope`] names; not a public API.
 #[doc(hidden)]
