@@ -39,7 +39,7 @@ use crate::keys::remote::fetch::Http;
 /// [`Debug`](fmt::Debug) never shows the client secret.
 ///
 /// ```
-/// use scopeguard_core::introspection::{IntrospectionConfigProblem, IntrospectionValidator};
+/// use scopeguard_core::introspection::{AudienceProblem, IntrospectionConfigProblem, IntrospectionValidator};
 ///
 /// let problems = IntrospectionValidator::builder("ftp://idp.example/introspect")
 ///     .build()
@@ -50,7 +50,7 @@ use crate::keys::remote::fetch::Http;
 ///         IntrospectionConfigProblem::InvalidEndpoint,
 ///         IntrospectionConfigProblem::NoClientCredentials,
 ///         IntrospectionConfigProblem::NoIssuer,
-///         IntrospectionConfigProblem::NoAudience,
+///         IntrospectionConfigProblem::Audience(AudienceProblem::NoAudience),
 ///     ],
 /// );
 /// ```
@@ -124,7 +124,7 @@ impl IntrospectionValidatorBuilder {
     /// (compared exactly, as a JWT's `iss`). An answer without `iss` is
     /// accepted: RFC 7662 makes it optional.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.claims.issuer = Some(issuer.into());
+        self.claims.issuer.replace(issuer.into());
         self
     }
 
@@ -134,16 +134,15 @@ impl IntrospectionValidatorBuilder {
     /// the token: use this only when the endpoint answers for this
     /// issuer's tokens alone.
     pub fn disable_issuer_check(mut self) -> Self {
-        self.claims.issuer_check = false;
+        self.claims.issuer.disable_check();
         self
     }
 
     /// Accepts tokens whose `aud` contains `audience` (several calls accept
     /// any of the audiences). An answer without `aud` is rejected unless
     /// [`allow_missing_audience`](Self::allow_missing_audience) is set.
-    pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.claims.audiences.push(audience.into());
-        self
+    pub fn audience(self, audience: impl Into<String>) -> Self {
+        self.audiences([audience])
     }
 
     /// Accepts tokens whose `aud` contains one of `audiences`.
@@ -152,9 +151,7 @@ impl IntrospectionValidatorBuilder {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        self.claims
-            .audiences
-            .extend(audiences.into_iter().map(Into::into));
+        self.claims.audience.accept(audiences.into_iter().map(Into::into));
         self
     }
 
@@ -172,7 +169,7 @@ impl IntrospectionValidatorBuilder {
     /// then accepted here: use this only when the server issues tokens for
     /// this API alone.
     pub fn disable_audience_check(mut self) -> Self {
-        self.claims.audience_check = false;
+        self.claims.audience.disable_check();
         self
     }
 
@@ -343,6 +340,7 @@ impl IntrospectionValidatorBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jwt::AudienceProblem;
 
     #[test]
     fn every_problem_is_reported_at_once() {
@@ -366,8 +364,8 @@ mod tests {
                 IntrospectionConfigProblem::EmptyClientSecret,
                 IntrospectionConfigProblem::IssuerWithoutIssuerCheck,
                 IntrospectionConfigProblem::EmptyIssuer,
-                IntrospectionConfigProblem::AudiencesWithoutAudienceCheck,
-                IntrospectionConfigProblem::EmptyAudience,
+                IntrospectionConfigProblem::Audience(AudienceProblem::AudiencesWithoutAudienceCheck),
+                IntrospectionConfigProblem::Audience(AudienceProblem::EmptyAudience),
                 IntrospectionConfigProblem::MissingAudienceAllowedWithoutAudienceCheck,
                 IntrospectionConfigProblem::EmptyCache,
                 IntrospectionConfigProblem::ZeroDuration { setting: "timeout" },

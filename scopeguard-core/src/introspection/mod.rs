@@ -63,6 +63,7 @@ mod validator;
 
 use std::time::Duration;
 
+pub use crate::jwt::AudienceProblem;
 pub use builder::IntrospectionValidatorBuilder;
 pub use client_auth::ClientAuthentication;
 pub use combined::JwtOrIntrospection;
