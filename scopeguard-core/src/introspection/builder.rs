@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Client, Url, redirect};
+use reqwest::{Client, Url};
 
 use super::cache::{AnswerCache, CacheSettings};
 use super::claim_settings::ClaimSettings;
@@ -16,7 +16,7 @@ use super::validator::{Config, IntrospectionValidator};
 use super::{DEFAULT_CACHE_BYTES, DEFAULT_CACHE_TTL, DEFAULT_NEGATIVE_CACHE_TTL, DEFAULT_RETRY_AFTER};
 use crate::ScopePolicy;
 use crate::jwt::DEFAULT_LEEWAY;
-use crate::keys::remote::fetch::Http;
+use crate::keys::HttpFetchSettings;
 
 /// Builds an [`IntrospectionValidator`], reporting every configuration
 /// problem at once.
@@ -31,10 +31,11 @@ use crate::keys::remote::fetch::Http;
 ///
 /// Defaults: [`ClientAuthentication::ClientSecretBasic`], a leeway of 60 s,
 /// the default [`ScopePolicy`], an answer cache of 16 MiB keeping accepted
-/// tokens up to 60 s (never past their `exp`) and rejected ones 60 s, a
-/// connect timeout of 2 s, a timeout of 5 s for the whole call, answers of
-/// at most 64 KiB, `Retry-After: 5` when the endpoint fails, and an HTTP
-/// client that follows no redirect.
+/// tokens up to 60 s (never past their `exp`) and rejected ones 60 s,
+/// `Retry-After: 5` when the endpoint fails, and
+/// [`HttpFetchSettings::for_introspection`] (a connect timeout of 2 s, a
+/// timeout of 5 s for the whole call, answers of at most 64 KiB, an HTTP
+/// client that follows no redirect).
 ///
 /// [`Debug`](fmt::Debug) never shows the client secret.
 ///
@@ -66,11 +67,8 @@ pub struct IntrospectionValidatorBuilder {
     policy: Option<Arc<ScopePolicy>>,
     cache: CacheSettings,
     cache_enabled: bool,
-    connect_timeout: Duration,
-    timeout: Duration,
-    max_body_size: usize,
     retry_after: Duration,
-    client: Option<Client>,
+    http: HttpFetchSettings,
 }
 
 /// The client secret, never shown.
@@ -98,11 +96,8 @@ impl IntrospectionValidatorBuilder {
                 max_bytes: DEFAULT_CACHE_BYTES,
             },
             cache_enabled: true,
-            connect_timeout: Duration::from_secs(2),
-            timeout: Duration::from_secs(5),
-            max_body_size: 64 * 1024,
             retry_after: DEFAULT_RETRY_AFTER,
-            client: None,
+            http: HttpFetchSettings::for_introspection(),
         }
     }
 
@@ -220,25 +215,34 @@ impl IntrospectionValidatorBuilder {
         self
     }
 
-    /// The connect timeout of the default HTTP client (default 2 s). An
-    /// injected [`client`](Self::client) keeps its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
+    /// How the endpoint is called. Default:
+    /// [`HttpFetchSettings::for_introspection`].
+    pub fn http(self, http: HttpFetchSettings) -> Self {
+        Self { http, ..self }
     }
 
-    /// The deadline of one call: connecting, the answer and its body
-    /// (default 5 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
+    /// Sets [`HttpFetchSettings::connect_timeout`] (default 2 s).
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        Self {
+            http: self.http.connect_timeout(timeout),
+            ..self
+        }
     }
 
-    /// The largest answer accepted, in bytes, however it declares its
-    /// length (default 64 KiB).
-    pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = bytes;
-        self
+    /// Sets [`HttpFetchSettings::timeout`], per call (default 5 s).
+    pub fn timeout(self, timeout: Duration) -> Self {
+        Self {
+            http: self.http.timeout(timeout),
+            ..self
+        }
+    }
+
+    /// Sets [`HttpFetchSettings::max_body_size`] (default 64 KiB).
+    pub fn max_body_size(self, bytes: usize) -> Self {
+        Self {
+            http: self.http.max_body_size(bytes),
+            ..self
+        }
     }
 
     /// The `Retry-After` of the 503 answered while the endpoint fails
@@ -248,14 +252,12 @@ impl IntrospectionValidatorBuilder {
         self
     }
 
-    /// Calls the endpoint with this client instead of the default one
-    /// (rustls, no redirects, the configured connect timeout). Redirects
-    /// the client follows to another origin make the call fail; the
-    /// [`timeout`](Self::timeout) and
-    /// [`max_body_size`](Self::max_body_size) still apply.
-    pub fn client(mut self, client: Client) -> Self {
-        self.client = Some(client);
-        self
+    /// Sets [`HttpFetchSettings::client`].
+    pub fn client(self, client: Client) -> Self {
+        Self {
+            http: self.http.client(client),
+            ..self
+        }
     }
 
     /// Checks the configuration and builds the validator.
@@ -279,11 +281,7 @@ impl IntrospectionValidatorBuilder {
             _ => problems.push(IntrospectionConfigProblem::NoClientCredentials),
         }
         self.claims.check(&mut problems);
-        let mut durations = vec![
-            ("connect_timeout", self.connect_timeout),
-            ("timeout", self.timeout),
-            ("retry_after", self.retry_after),
-        ];
+        let mut durations = vec![("retry_after", self.retry_after)];
         if self.cache_enabled {
             durations.push(("cache_ttl", self.cache.ttl));
             if self.cache.max_bytes == 0 {
@@ -295,37 +293,17 @@ impl IntrospectionValidatorBuilder {
                 problems.push(IntrospectionConfigProblem::ZeroDuration { setting });
             }
         }
-        if self.max_body_size == 0 {
-            problems.push(IntrospectionConfigProblem::ZeroBodySize);
-        }
-        let client = match self.client {
-            Some(client) => Some(client),
-            None => Client::builder()
-                .redirect(redirect::Policy::none())
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(|error| problems.push(IntrospectionConfigProblem::HttpClient(error.to_string())))
-                .ok(),
-        };
-        let (Some(url), Some(client), Some(id), Some(Secret(secret)), true) = (
-            url,
-            client,
-            self.client_id,
-            self.client_secret,
-            problems.is_empty(),
-        ) else {
+        let http = self.http.into_http(&mut problems);
+        let (Some(url), Some(http), Some(id), Some(Secret(secret)), true) =
+            (url, http, self.client_id, self.client_secret, problems.is_empty())
+        else {
             return Err(IntrospectionConfigError { problems });
         };
 
         Ok(IntrospectionValidator::from_config(Config {
             endpoint: Endpoint {
                 url,
-                http: Http {
-                    client,
-                    timeout: self.timeout,
-                    max_body_size: self.max_body_size,
-                },
+                http,
                 credentials: ClientCredentials::new(id, secret, self.authentication),
             },
             rules: self.claims.into_rules(self.leeway.as_secs()),
@@ -368,8 +346,8 @@ mod tests {
                 IntrospectionConfigProblem::Audience(AudienceProblem::EmptyAudience),
                 IntrospectionConfigProblem::MissingAudienceAllowedWithoutAudienceCheck,
                 IntrospectionConfigProblem::EmptyCache,
-                IntrospectionConfigProblem::ZeroDuration { setting: "timeout" },
                 IntrospectionConfigProblem::ZeroDuration { setting: "cache_ttl" },
+                IntrospectionConfigProblem::ZeroDuration { setting: "timeout" },
                 IntrospectionConfigProblem::ZeroBodySize,
             ]
         );

@@ -52,6 +52,8 @@ pub enum IntrospectionConfigProblem {
     HttpClient(String),
 }
 
+crate::keys::remote::http_settings::from_http_fetch_problem!(IntrospectionConfigProblem);
+
 /// Every problem found in an
 /// [`IntrospectionValidatorBuilder`](super::IntrospectionValidatorBuilder)
 /// configuration.

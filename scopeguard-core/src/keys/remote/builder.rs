@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Client, Url, redirect};
+use reqwest::{Client, Url};
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
@@ -11,8 +11,8 @@ use super::JwksSource;
 use super::cache::{CacheSettings, KeyCache};
 use super::config_error::{JwksSourceError, JwksSourceProblem};
 use super::discovery::{Discovery, IssuerProblem};
-use super::fetch::Http;
 use super::freshness::Freshness;
+use super::http_settings::HttpFetchSettings;
 use super::location::Location;
 use super::schedule::{Backoff, Schedule};
 
@@ -36,10 +36,7 @@ pub struct JwksSourceBuilder {
     max_age_bounds: (Duration, Duration),
     cooldown: Duration,
     retry_backoff: (Duration, Duration),
-    connect_timeout: Duration,
-    timeout: Duration,
-    max_body_size: usize,
-    client: Option<Client>,
+    http: HttpFetchSettings,
 }
 
 impl JwksSourceBuilder {
@@ -50,10 +47,7 @@ impl JwksSourceBuilder {
             max_age_bounds: (Duration::from_secs(60), Duration::from_secs(24 * 60 * 60)),
             cooldown: Duration::from_secs(30),
             retry_backoff: (Duration::from_secs(1), Duration::from_secs(30)),
-            connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(10),
-            max_body_size: 1024 * 1024,
-            client: None,
+            http: HttpFetchSettings::for_key_sets(),
         }
     }
 
@@ -99,36 +93,42 @@ impl JwksSourceBuilder {
         self
     }
 
-    /// The connect timeout of the default HTTP client. Default: 5 s. An
-    /// injected [`client`](Self::client) keeps its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
+    /// How documents are fetched. Default:
+    /// [`HttpFetchSettings::for_key_sets`].
+    pub fn http(self, http: HttpFetchSettings) -> Self {
+        Self { http, ..self }
     }
 
-    /// The deadline of fetching one document: connecting, the answer and
-    /// its body. Discovery fetches up to three documents per attempt.
-    /// Default: 10 s.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
+    /// Sets [`HttpFetchSettings::connect_timeout`] (default 5 s).
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        Self {
+            http: self.http.connect_timeout(timeout),
+            ..self
+        }
     }
 
-    /// The largest document accepted, in bytes, however the answer declares
-    /// its length. Default: 1 MiB.
-    pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = bytes;
-        self
+    /// Sets [`HttpFetchSettings::timeout`], per document (default 10 s).
+    pub fn timeout(self, timeout: Duration) -> Self {
+        Self {
+            http: self.http.timeout(timeout),
+            ..self
+        }
     }
 
-    /// Fetches with this client instead of the default one (rustls, no
-    /// redirects, the configured connect timeout). Redirects the client
-    /// follows to another origin make the fetch fail; the
-    /// [`timeout`](Self::timeout) and [`max_body_size`](Self::max_body_size)
-    /// still apply.
-    pub fn client(mut self, client: Client) -> Self {
-        self.client = Some(client);
-        self
+    /// Sets [`HttpFetchSettings::max_body_size`] (default 1 MiB).
+    pub fn max_body_size(self, bytes: usize) -> Self {
+        Self {
+            http: self.http.max_body_size(bytes),
+            ..self
+        }
+    }
+
+    /// Sets [`HttpFetchSettings::client`].
+    pub fn client(self, client: Client) -> Self {
+        Self {
+            http: self.http.client(client),
+            ..self
+        }
     }
 
     /// Builds the source and fetches the key set once before returning.
@@ -183,8 +183,6 @@ impl JwksSourceBuilder {
             ("refresh_interval", self.refresh_interval),
             ("max_age_bounds", self.max_age_bounds.0),
             ("retry_backoff", self.retry_backoff.0),
-            ("connect_timeout", self.connect_timeout),
-            ("timeout", self.timeout),
         ];
         for (setting, duration) in positive {
             if duration.is_zero() {
@@ -199,34 +197,18 @@ impl JwksSourceBuilder {
                 problems.push(JwksSourceProblem::InvertedBounds { setting, min, max });
             }
         }
-        if self.max_body_size == 0 {
-            problems.push(JwksSourceProblem::ZeroBodySize);
-        }
-        let client = match self.client {
-            Some(client) => Some(client),
-            None => Client::builder()
-                .redirect(redirect::Policy::none())
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(|error| problems.push(JwksSourceProblem::HttpClient(error.to_string())))
-                .ok(),
-        };
+        let http = self.http.into_http(&mut problems);
         let runtime = Handle::try_current()
             .map_err(|_| problems.push(JwksSourceProblem::NoRuntime))
             .ok();
-        let (Some(location), Some(client), Some(runtime), true) =
-            (location, client, runtime, problems.is_empty())
+        let (Some(location), Some(http), Some(runtime), true) =
+            (location, http, runtime, problems.is_empty())
         else {
             return Err(JwksSourceError { problems });
         };
         let (cache, dropped) = KeyCache::new(CacheSettings {
             location,
-            http: Http {
-                client,
-                timeout: self.timeout,
-                max_body_size: self.max_body_size,
-            },
+            http,
             freshness: Freshness {
                 interval: self.refresh_interval,
                 min: self.max_age_bounds.0,
