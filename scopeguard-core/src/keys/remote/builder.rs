@@ -247,6 +247,8 @@ mod tests {
         assert_eq!(cache.freshness.min, MINUTE, "smallest max-age honoured");
         assert_eq!(cache.freshness.max, DAY, "largest max-age honoured");
         assert_eq!(cache.cooldown, Duration::from_secs(30), "unknown-kid cooldown");
+        assert_eq!(cache.http.timeout, Duration::from_secs(10), "fetch timeout");
+        assert_eq!(cache.http.max_body_size, 1024 * 1024, "largest document");
 
         let refresh_after = |max_age| cache.freshness.refresh_after(max_age);
         assert_eq!(refresh_after(None), Duration::from_secs(300));
@@ -264,11 +266,29 @@ mod tests {
             .refresh_interval(Duration::from_secs(42))
             .max_age_bounds(Duration::from_secs(5), Duration::from_secs(50))
             .cooldown(Duration::from_secs(7))
+            .timeout(Duration::from_secs(3))
+            .max_body_size(100)
             .cache()
             .expect("a valid configuration");
+        assert_eq!(
+            (cache.http.timeout, cache.http.max_body_size),
+            (Duration::from_secs(3), 100)
+        );
         assert_eq!(cache.freshness.interval, Duration::from_secs(42));
         assert_eq!(cache.freshness.min, Duration::from_secs(5));
         assert_eq!(cache.freshness.max, Duration::from_secs(50));
         assert_eq!(cache.cooldown, Duration::from_secs(7));
+    }
+
+    #[tokio::test]
+    async fn http_settings_given_whole_replace_the_defaults() {
+        let (cache, _dropped) = JwksSourceBuilder::jwks_url("https://idp.example/jwks".into())
+            .http(HttpFetchSettings::for_introspection())
+            .cache()
+            .expect("a valid configuration");
+        assert_eq!(
+            (cache.http.timeout, cache.http.max_body_size),
+            (Duration::from_secs(5), 64 * 1024)
+        );
     }
 }
