@@ -265,12 +265,6 @@ fn an_audience_is_required_unless_the_check_is_disabled() {
         error.problems(),
         [JwtConfigProblem::Audience(AudienceProblem::NoAudience)]
     );
-    assert!(
-        error
-            .to_string()
-            .contains("no audience is configured (or disable the audience check explicitly)"),
-        "{error}"
-    );
 }
 
 #[tokio::test]

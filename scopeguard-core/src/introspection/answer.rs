@@ -1,16 +1,14 @@
 //! The introspection answer (RFC 7662 §2.2): read, then checked by the
 //! rules a JWT's claims are checked by (SPEC §3.2, §3.5).
 
-use std::fmt;
 use std::sync::Arc;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::InvalidToken;
 use crate::jwt::audience::AudienceCheck;
-use crate::jwt::claims::Text;
-use crate::jwt::registered_claims::{ClaimRules, RawRegistered, RegisteredClaims};
+use crate::jwt::members::{self, Members, OtherMembers};
+use crate::jwt::registered_claims::{ClaimRules, RegisteredClaims};
 use crate::{GrantedScopes, Principal, ScopePolicy};
 
 /// Why an answer is not an introspection response. The endpoint is then
@@ -28,50 +26,26 @@ pub(super) enum MalformedAnswer {
     NoActiveFlag,
 }
 
-/// The members the validator reads, as raw JSON; `null` is kept as a value.
+/// The members the validator reads besides the registered claims, as raw
+/// JSON; `null` is kept as a value.
 #[derive(Default)]
-struct Members<'a> {
+struct ActiveAndScope<'a> {
     active: Option<&'a RawValue>,
     scope: Option<&'a RawValue>,
-    registered: RawRegistered<'a>,
 }
 
-impl<'de> Deserialize<'de> for Members<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(MembersVisitor)
-    }
-}
-
-/// Reads an object's members, keeping those read and skipping the rest; a
-/// member read twice is an error.
-struct MembersVisitor;
-
-impl<'de> Visitor<'de> for MembersVisitor {
-    type Value = Members<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
+impl<'a> OtherMembers<'a> for ActiveAndScope<'a> {
+    fn wants(&self, name: &str) -> bool {
+        matches!(name, "active" | "scope")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut members = Members::default();
-        while let Some(name) = map.next_key::<Text<'de>>()? {
-            let slot = match name.as_str() {
-                "active" => &mut members.active,
-                "scope" => &mut members.scope,
-                other => match members.registered.slot(other) {
-                    Some(slot) => slot,
-                    None => {
-                        map.next_value::<IgnoredAny>()?;
-                        continue;
-                    }
-                },
-            };
-            if slot.replace(map.next_value()?).is_some() {
-                return Err(de::Error::custom("duplicate member"));
-            }
-        }
-        Ok(members)
+    fn keep(&mut self, name: &str, value: &'a RawValue) -> bool {
+        let slot = if name == "active" {
+            &mut self.active
+        } else {
+            &mut self.scope
+        };
+        slot.replace(value).is_none()
     }
 }
 
@@ -85,22 +59,15 @@ pub(super) enum Answer<'a> {
 
 /// The members of an answer with `active: true`.
 pub(super) struct ActiveToken<'a> {
-    members: Members<'a>,
+    members: Members<'a, ActiveAndScope<'a>>,
 }
 
 impl<'a> Answer<'a> {
     /// Reads an answer: one JSON object, no member read twice, `active` a
     /// boolean.
     pub(super) fn parse(json: &'a str) -> Result<Self, MalformedAnswer> {
-        let is_object = json
-            .bytes()
-            .find(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
-            == Some(b'{');
-        if !is_object {
-            return Err(MalformedAnswer::NotAnObject);
-        }
-        let members: Members<'a> = serde_json::from_str(json).map_err(|_| MalformedAnswer::NotAnObject)?;
-        let active = members.active.ok_or(MalformedAnswer::NoActiveFlag)?;
+        let members = members::read(json, ActiveAndScope::default()).ok_or(MalformedAnswer::NotAnObject)?;
+        let active = members.other.active.ok_or(MalformedAnswer::NoActiveFlag)?;
         match serde_json::from_str::<bool>(active.get()) {
             Ok(true) => Ok(Self::Active(ActiveToken { members })),
             Ok(false) => Ok(Self::Inactive),
@@ -140,7 +107,7 @@ impl ActiveToken<'_> {
             audience: &rules.audience,
         };
         let registered = self.members.registered.check(&claim_rules, now)?;
-        let scopes = match self.members.scope {
+        let scopes = match self.members.other.scope {
             None => GrantedScopes::empty(),
             Some(scope) => serde_json::from_str::<String>(scope.get())
                 .ok()
@@ -154,7 +121,7 @@ impl ActiveToken<'_> {
 impl Checked {
     /// The token's `exp`, if it has one.
     pub(super) fn exp(&self) -> Option<u64> {
-        self.registered.exp
+        self.registered.exp()
     }
 
     /// The principal, with `claims` (the answer's JSON) for typed access.

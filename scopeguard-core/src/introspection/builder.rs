@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Client, Url};
+use reqwest::Url;
 
 use super::cache::{AnswerCache, CacheSettings};
 use super::claim_settings::ClaimSettings;
@@ -215,36 +215,6 @@ impl IntrospectionValidatorBuilder {
         self
     }
 
-    /// How the endpoint is called. Default:
-    /// [`HttpFetchSettings::for_introspection`].
-    pub fn http(self, http: HttpFetchSettings) -> Self {
-        Self { http, ..self }
-    }
-
-    /// Sets [`HttpFetchSettings::connect_timeout`] (default 2 s).
-    pub fn connect_timeout(self, timeout: Duration) -> Self {
-        Self {
-            http: self.http.connect_timeout(timeout),
-            ..self
-        }
-    }
-
-    /// Sets [`HttpFetchSettings::timeout`], per call (default 5 s).
-    pub fn timeout(self, timeout: Duration) -> Self {
-        Self {
-            http: self.http.timeout(timeout),
-            ..self
-        }
-    }
-
-    /// Sets [`HttpFetchSettings::max_body_size`] (default 64 KiB).
-    pub fn max_body_size(self, bytes: usize) -> Self {
-        Self {
-            http: self.http.max_body_size(bytes),
-            ..self
-        }
-    }
-
     /// The `Retry-After` of the 503 answered while the endpoint fails
     /// (default 5 s).
     pub fn retry_after(mut self, retry_after: Duration) -> Self {
@@ -252,13 +222,7 @@ impl IntrospectionValidatorBuilder {
         self
     }
 
-    /// Sets [`HttpFetchSettings::client`].
-    pub fn client(self, client: Client) -> Self {
-        Self {
-            http: self.http.client(client),
-            ..self
-        }
-    }
+    crate::keys::remote::http_settings::http_fetch_setters!(for_introspection);
 
     /// Checks the configuration and builds the validator.
     pub fn build(self) -> Result<IntrospectionValidator, IntrospectionConfigError> {

@@ -8,9 +8,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::members::{self, Members, OtherMembers};
 use super::registered_claims::{ClaimRules, RawRegistered, RegisteredClaims};
 use crate::error::InvalidToken;
 
@@ -59,28 +60,61 @@ pub(super) struct ClaimLayout<'c> {
 }
 
 /// The raw JSON of the claims the validator reads, borrowed from the payload.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct RawClaims<'a> {
     registered: RawRegistered<'a>,
-    /// The preferred scope claim present: its rank among the configured
-    /// names, and its value.
+    /// The value of the preferred scope claim present.
+    scope: Option<&'a RawValue>,
+    roles: Option<&'a RawValue>,
+}
+
+/// The scope and role claims kept while the payload is read.
+struct ScopeAndRoles<'c, 'a> {
+    layout: ClaimLayout<'c>,
+    /// The preferred scope claim present so far: its rank among the
+    /// configured names, and its value.
     scope: Option<(usize, &'a RawValue)>,
     roles: Option<&'a RawValue>,
+}
+
+impl ScopeAndRoles<'_, '_> {
+    fn scope_rank(&self, name: &str) -> Option<usize> {
+        self.layout.scope_claims.iter().position(|claim| **claim == *name)
+    }
+}
+
+impl<'a> OtherMembers<'a> for ScopeAndRoles<'_, 'a> {
+    fn wants(&self, name: &str) -> bool {
+        self.scope_rank(name).is_some() || self.layout.role_claim == Some(name)
+    }
+
+    fn keep(&mut self, name: &str, value: &'a RawValue) -> bool {
+        if let Some(rank) = self.scope_rank(name) {
+            match self.scope {
+                Some((current, _)) if current == rank => return false,
+                Some((current, _)) if current < rank => {}
+                _ => self.scope = Some((rank, value)),
+            }
+        }
+        !(self.layout.role_claim == Some(name) && self.roles.replace(value).is_some())
+    }
 }
 
 impl<'a> RawClaims<'a> {
     /// Reads the payload: one JSON object, no duplicate claim among those
     /// read (RFC 7519 §4).
     pub(super) fn parse(json: &'a str, layout: ClaimLayout<'_>) -> Result<Self, InvalidToken> {
-        if !super::header::is_object(json.as_bytes()) {
-            return Err(InvalidToken::Malformed);
-        }
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let claims = deserializer
-            .deserialize_map(ClaimsVisitor { layout })
-            .map_err(|_| InvalidToken::Malformed)?;
-        deserializer.end().map_err(|_| InvalidToken::Malformed)?;
-        Ok(claims)
+        let kept = ScopeAndRoles {
+            layout,
+            scope: None,
+            roles: None,
+        };
+        let Members { registered, other } = members::read(json, kept).ok_or(InvalidToken::Malformed)?;
+        Ok(Self {
+            registered,
+            scope: other.scope.map(|(_, value)| value),
+            roles: other.roles,
+        })
     }
 
     /// The issuer, read before the signature is checked only to choose the
@@ -91,7 +125,7 @@ impl<'a> RawClaims<'a> {
 
     /// The value of the preferred scope claim present.
     pub(super) fn scope_claim(&self) -> Option<&'a RawValue> {
-        self.scope.map(|(_, value)| value)
+        self.scope
     }
 
     /// The value of the top-level claim of the role path.
@@ -103,50 +137,6 @@ impl<'a> RawClaims<'a> {
     /// gives them their types.
     pub(super) fn check(&self, rules: &ClaimRules<'_>, now: u64) -> Result<RegisteredClaims, InvalidToken> {
         self.registered.check(rules, now)
-    }
-}
-
-struct ClaimsVisitor<'c> {
-    layout: ClaimLayout<'c>,
-}
-
-impl<'de> Visitor<'de> for ClaimsVisitor<'_> {
-    type Value = RawClaims<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object of claims")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut claims = RawClaims::default();
-        while let Some(name) = map.next_key::<Text<'de>>()? {
-            let name = name.as_str();
-            let standard = claims.registered.slot(name).is_some();
-            let scope_rank = self.layout.scope_claims.iter().position(|claim| **claim == *name);
-            let is_role_claim = self.layout.role_claim == Some(name);
-            if !standard && scope_rank.is_none() && !is_role_claim {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            let value: &'de RawValue = map.next_value()?;
-            let duplicate = || de::Error::custom("duplicate claim");
-            if let Some(slot) = claims.registered.slot(name)
-                && slot.replace(value).is_some()
-            {
-                return Err(duplicate());
-            }
-            if let Some(rank) = scope_rank {
-                match claims.scope {
-                    Some((current, _)) if current == rank => return Err(duplicate()),
-                    Some((current, _)) if current < rank => {}
-                    _ => claims.scope = Some((rank, value)),
-                }
-            }
-            if is_role_claim && claims.roles.replace(value).is_some() {
-                return Err(duplicate());
-            }
-        }
-        Ok(claims)
     }
 }
 

@@ -54,6 +54,7 @@ pub(crate) mod expected_values;
 mod header;
 mod header_memo;
 mod jws;
+pub(crate) mod members;
 pub(crate) mod registered_claims;
 mod scopes;
 mod validator;

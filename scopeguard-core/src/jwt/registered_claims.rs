@@ -42,20 +42,10 @@ pub(crate) struct ClaimRules<'c> {
     pub(crate) audience: &'c AudienceCheck,
 }
 
-/// The registered claims, typed and checked.
+/// The registered claims, typed and checked: a principal but for its
+/// scopes, its claims and its policy.
 #[derive(Debug)]
-pub(crate) struct RegisteredClaims {
-    sub: Option<String>,
-    client_id: Option<String>,
-    pub(crate) iss: Option<String>,
-    aud: Vec<String>,
-    pub(crate) exp: Option<u64>,
-    iat: Option<u64>,
-    auth_time: Option<u64>,
-    acr: Option<String>,
-    /// The leeway the claims were checked with, in seconds.
-    leeway: u64,
-}
+pub(crate) struct RegisteredClaims(PrincipalBuilder);
 
 impl<'a> RawRegistered<'a> {
     /// Where the raw value of the registered claim `name` goes; `None` for
@@ -113,7 +103,7 @@ impl<'a> RawRegistered<'a> {
         }
         let aud = typed::<Strings>(self.aud)?.map(|Strings(aud)| aud);
         rules.audience.check(aud.as_deref())?;
-        Ok(RegisteredClaims {
+        Ok(RegisteredClaims(PrincipalBuilder {
             sub: typed(self.sub)?,
             client_id: typed(self.client_id)?,
             iss,
@@ -121,13 +111,19 @@ impl<'a> RawRegistered<'a> {
             exp,
             iat,
             auth_time: auth_time.map(NumericDate::earliest),
+            auth_time_leeway: rules.leeway,
             acr: typed(self.acr)?,
-            leeway: rules.leeway,
-        })
+            ..PrincipalBuilder::default()
+        }))
     }
 }
 
 impl RegisteredClaims {
+    /// The expiry (`exp`), if there is one.
+    pub(crate) fn exp(&self) -> Option<u64> {
+        self.0.exp
+    }
+
     /// The principal: these claims, the granted `scopes`, `claims` (the
     /// document's JSON) for typed access, and the `policy` scopes are
     /// matched under. A future `auth_time` meets a step-up `max_age` only
@@ -139,18 +135,10 @@ impl RegisteredClaims {
         policy: Arc<ScopePolicy>,
     ) -> Principal {
         PrincipalBuilder {
-            sub: self.sub,
-            client_id: self.client_id,
-            iss: self.iss,
-            aud: self.aud,
-            exp: self.exp,
-            iat: self.iat,
-            auth_time: self.auth_time,
-            auth_time_leeway: self.leeway,
-            acr: self.acr,
             scopes,
             claims: Some(claims),
             policy: Some(policy),
+            ..self.0
         }
         .build()
     }
@@ -223,7 +211,7 @@ mod tests {
             exp_required: false,
             ..rules(&any)
         };
-        assert_eq!(claims.check(&optional, 0).unwrap().exp, None);
+        assert_eq!(claims.check(&optional, 0).unwrap().exp(), None);
     }
 
     #[test]

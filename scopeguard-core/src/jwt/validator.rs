@@ -168,7 +168,7 @@ impl JwtValidator {
             audience: &config.audience,
         };
         let registered = claims.check(&rules, now)?;
-        let Some(exp) = registered.exp else {
+        let Some(exp) = registered.exp() else {
             return Err(InvalidToken::MissingClaim.into());
         };
         let mut scopes = granted_scopes(claims.scope_claim())?;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Client, Url};
+use reqwest::Url;
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
@@ -93,43 +93,7 @@ impl JwksSourceBuilder {
         self
     }
 
-    /// How documents are fetched. Default:
-    /// [`HttpFetchSettings::for_key_sets`].
-    pub fn http(self, http: HttpFetchSettings) -> Self {
-        Self { http, ..self }
-    }
-
-    /// Sets [`HttpFetchSettings::connect_timeout`] (default 5 s).
-    pub fn connect_timeout(self, timeout: Duration) -> Self {
-        Self {
-            http: self.http.connect_timeout(timeout),
-            ..self
-        }
-    }
-
-    /// Sets [`HttpFetchSettings::timeout`], per document (default 10 s).
-    pub fn timeout(self, timeout: Duration) -> Self {
-        Self {
-            http: self.http.timeout(timeout),
-            ..self
-        }
-    }
-
-    /// Sets [`HttpFetchSettings::max_body_size`] (default 1 MiB).
-    pub fn max_body_size(self, bytes: usize) -> Self {
-        Self {
-            http: self.http.max_body_size(bytes),
-            ..self
-        }
-    }
-
-    /// Sets [`HttpFetchSettings::client`].
-    pub fn client(self, client: Client) -> Self {
-        Self {
-            http: self.http.client(client),
-            ..self
-        }
-    }
+    super::http_settings::http_fetch_setters!(for_key_sets);
 
     /// Builds the source and fetches the key set once before returning.
     ///

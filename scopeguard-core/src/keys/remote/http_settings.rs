@@ -71,6 +71,59 @@ macro_rules! from_http_fetch_problem {
 }
 pub(crate) use from_http_fetch_problem;
 
+/// The HTTP setters of a builder with an `http: HttpFetchSettings` field,
+/// written once: `http` replaces the settings (whose defaults come from the
+/// constructor `$defaults`), and `connect_timeout`, `timeout`,
+/// `max_body_size` and `client` set one of them, as documented on
+/// [`HttpFetchSettings`].
+macro_rules! http_fetch_setters {
+    ($defaults:ident) => {
+        #[doc = concat!(
+                                    "How documents are fetched over HTTP. Default: [`HttpFetchSettings::",
+                                    stringify!($defaults),
+                                    "`](crate::keys::HttpFetchSettings::",
+                                    stringify!($defaults),
+                                    ")."
+                                )]
+        pub fn http(self, http: $crate::keys::HttpFetchSettings) -> Self {
+            Self { http, ..self }
+        }
+
+        /// Sets [`HttpFetchSettings::connect_timeout`](crate::keys::HttpFetchSettings::connect_timeout).
+        pub fn connect_timeout(self, timeout: ::std::time::Duration) -> Self {
+            Self {
+                http: self.http.connect_timeout(timeout),
+                ..self
+            }
+        }
+
+        /// Sets [`HttpFetchSettings::timeout`](crate::keys::HttpFetchSettings::timeout).
+        pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+            Self {
+                http: self.http.timeout(timeout),
+                ..self
+            }
+        }
+
+        /// Sets [`HttpFetchSettings::max_body_size`](crate::keys::HttpFetchSettings::max_body_size).
+        pub fn max_body_size(self, bytes: usize) -> Self {
+            Self {
+                http: self.http.max_body_size(bytes),
+                ..self
+            }
+        }
+
+        /// Sets [`HttpFetchSettings::client`](crate::keys::HttpFetchSettings::client).
+        pub fn client(self, client: ::reqwest::Client) -> Self {
+            Self {
+                http: self.http.client(client),
+                ..self
+            }
+        }
+    };
+}
+pub(crate) use http_fetch_setters;
+
 impl HttpFetchSettings {
     /// The defaults of a key source: a connect timeout of 5 s, 10 s for a
     /// whole fetch (discovery fetches up to three documents per attempt,
@@ -96,24 +149,27 @@ impl HttpFetchSettings {
 
     /// The connect timeout of the default HTTP client; must be positive.
     /// An injected [`client`](Self::client) keeps its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        Self {
+            connect_timeout: timeout,
+            ..self
+        }
     }
 
     /// The deadline of one fetch: connecting, the answer and its body; must
     /// be positive. It applies to an injected [`client`](Self::client) too.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
+    pub fn timeout(self, timeout: Duration) -> Self {
+        Self { timeout, ..self }
     }
 
     /// The largest body accepted, in bytes, however the answer declares its
     /// length; must be positive. It applies to an injected
     /// [`client`](Self::client) too.
-    pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = bytes;
-        self
+    pub fn max_body_size(self, bytes: usize) -> Self {
+        Self {
+            max_body_size: bytes,
+            ..self
+        }
     }
 
     /// Fetches with this client instead of the default one (rustls, no
@@ -121,9 +177,11 @@ impl HttpFetchSettings {
     /// follows to another origin make the fetch fail; the
     /// [`timeout`](Self::timeout) and [`max_body_size`](Self::max_body_size)
     /// still apply.
-    pub fn client(mut self, client: Client) -> Self {
-        self.client = Some(client);
-        self
+    pub fn client(self, client: Client) -> Self {
+        Self {
+            client: Some(client),
+            ..self
+        }
     }
 
     /// Checks the settings and builds the client: the way documents are
