@@ -78,13 +78,7 @@ pub(crate) use from_http_fetch_problem;
 /// [`HttpFetchSettings`].
 macro_rules! http_fetch_setters {
     ($defaults:ident) => {
-        #[doc = concat!(
-                                    "How documents are fetched over HTTP. Default: [`HttpFetchSettings::",
-                                    stringify!($defaults),
-                                    "`](crate::keys::HttpFetchSettings::",
-                                    stringify!($defaults),
-                                    ")."
-                                )]
+        #[doc = concat!("How documents are fetched (default [`HttpFetchSettings::", stringify!($defaults), "`]).")]
         pub fn http(self, http: $crate::keys::HttpFetchSettings) -> Self {
             Self { http, ..self }
         }
