@@ -10,7 +10,7 @@ use introspection_server::{
     AUDIENCE, CLIENT_ID, CLIENT_SECRET, ISSUER, IntrospectionServer, active, now, rejection,
 };
 use scopeguard_core::error::{InvalidToken, StepUpRequired};
-use scopeguard_core::introspection::{IntrospectionConfigProblem, IntrospectionValidator};
+use scopeguard_core::introspection::{AudienceProblem, IntrospectionConfigProblem, IntrospectionValidator};
 use scopeguard_core::{AuthError, Requirement};
 use serde_json::json;
 
@@ -122,6 +122,42 @@ async fn the_builder_requires_an_issuer_unless_the_check_is_disabled() {
         error.problems(),
         [IntrospectionConfigProblem::IssuerWithoutIssuerCheck]
     );
+}
+
+/// The same audience rule, and the same problem type, as the JWT builder's.
+#[test]
+fn the_builder_requires_an_audience_unless_the_check_is_disabled() {
+    let builder = || {
+        IntrospectionValidator::builder("https://idp.example/introspect")
+            .client_credentials(CLIENT_ID, CLIENT_SECRET)
+            .issuer(ISSUER)
+    };
+    let error = builder().build().unwrap_err();
+    assert_eq!(
+        error.problems(),
+        [IntrospectionConfigProblem::Audience(AudienceProblem::NoAudience)]
+    );
+    assert!(
+        error
+            .to_string()
+            .ends_with(": no audience is configured (or disable the audience check explicitly)"),
+        "{error}"
+    );
+    let error = builder()
+        .audience(AUDIENCE)
+        .disable_audience_check()
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.problems(),
+        [IntrospectionConfigProblem::Audience(
+            AudienceProblem::AudiencesWithoutAudienceCheck
+        )]
+    );
+    builder()
+        .disable_audience_check()
+        .build()
+        .expect("the check explicitly disabled");
 }
 
 #[tokio::test]

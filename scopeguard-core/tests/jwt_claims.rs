@@ -9,7 +9,9 @@ use captured_logs::capture;
 
 use scopeguard_core::TokenCacheConfig;
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::{Algorithm, JwtConfigProblem, JwtValidator, RoleMapping, TypeCheck};
+use scopeguard_core::jwt::{
+    Algorithm, AudienceProblem, JwtConfigProblem, JwtValidator, RoleMapping, TypeCheck,
+};
 use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
 use serde_json::json;
 use support::{AUDIENCE, HMAC_SECRET, ISSUER, Signer, builder, claims, rejection, scopes, validator, with};
@@ -234,8 +236,8 @@ fn every_configuration_problem_is_reported_at_once() {
             JwtConfigProblem::DuplicateIssuer {
                 issuer: ISSUER.to_owned()
             },
-            JwtConfigProblem::AudiencesWithoutAudienceCheck,
-            JwtConfigProblem::EmptyAudience,
+            JwtConfigProblem::Audience(AudienceProblem::AudiencesWithoutAudienceCheck),
+            JwtConfigProblem::Audience(AudienceProblem::EmptyAudience),
             JwtConfigProblem::NoAlgorithm,
             JwtConfigProblem::EmptyScopeClaim,
             JwtConfigProblem::InvalidRolePath,
@@ -259,7 +261,10 @@ fn an_audience_is_required_unless_the_check_is_disabled() {
         .issuer(ISSUER, StaticKeys::new(KeySet::default()))
         .build()
         .unwrap_err();
-    assert_eq!(error.problems(), [JwtConfigProblem::NoAudience]);
+    assert_eq!(
+        error.problems(),
+        [JwtConfigProblem::Audience(AudienceProblem::NoAudience)]
+    );
 }
 
 #[tokio::test]

@@ -680,12 +680,12 @@ async fn a_bad_configuration_reports_every_problem_at_once() {
         error.problems(),
         [
             JwksSourceProblem::InvalidUrl { setting: "jwks_url" },
-            JwksSourceProblem::ZeroDuration { setting: "timeout" },
             JwksSourceProblem::InvertedBounds {
                 setting: "max_age_bounds",
                 min: Duration::from_secs(10),
                 max: Duration::from_secs(1),
             },
+            JwksSourceProblem::ZeroDuration { setting: "timeout" },
             JwksSourceProblem::ZeroBodySize,
         ]
     );

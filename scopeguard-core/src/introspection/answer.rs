@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use serde::de::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use crate::error::InvalidToken;
-use crate::jwt::claims::{NumericDate, Strings};
-use crate::principal::PrincipalBuilder;
+use crate::jwt::audience::AudienceCheck;
+use crate::jwt::members::{self, Members, OtherMembers};
+use crate::jwt::registered_claims::{ClaimRules, RegisteredClaims};
 use crate::{GrantedScopes, Principal, ScopePolicy};
 
 /// Why an answer is not an introspection response. The endpoint is then
@@ -26,36 +26,27 @@ pub(super) enum MalformedAnswer {
     NoActiveFlag,
 }
 
-/// The members the validator reads, as raw JSON; `null` is kept as a value.
-#[derive(serde::Deserialize)]
-struct Members<'a> {
-    #[serde(borrow, default, deserialize_with = "present")]
+/// The members the validator reads besides the registered claims, as raw
+/// JSON; `null` is kept as a value.
+#[derive(Default)]
+struct ActiveAndScope<'a> {
     active: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
     scope: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    client_id: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    exp: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    iat: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    nbf: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    sub: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    aud: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    iss: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    auth_time: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    acr: Option<&'a RawValue>,
 }
 
-/// Any value, `null` included: a member that is present.
-fn present<'de: 'a, 'a, D: Deserializer<'de>>(deserializer: D) -> Result<Option<&'a RawValue>, D::Error> {
-    <&'a RawValue>::deserialize(deserializer).map(Some)
+impl<'a> OtherMembers<'a> for ActiveAndScope<'a> {
+    fn wants(&self, name: &str) -> bool {
+        matches!(name, "active" | "scope")
+    }
+
+    fn keep(&mut self, name: &str, value: &'a RawValue) -> bool {
+        let slot = if name == "active" {
+            &mut self.active
+        } else {
+            &mut self.scope
+        };
+        slot.replace(value).is_none()
+    }
 }
 
 /// What the endpoint says about the token.
@@ -68,22 +59,15 @@ pub(super) enum Answer<'a> {
 
 /// The members of an answer with `active: true`.
 pub(super) struct ActiveToken<'a> {
-    members: Members<'a>,
+    members: Members<'a, ActiveAndScope<'a>>,
 }
 
 impl<'a> Answer<'a> {
     /// Reads an answer: one JSON object, no member read twice, `active` a
     /// boolean.
     pub(super) fn parse(json: &'a str) -> Result<Self, MalformedAnswer> {
-        let is_object = json
-            .bytes()
-            .find(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
-            == Some(b'{');
-        if !is_object {
-            return Err(MalformedAnswer::NotAnObject);
-        }
-        let members: Members<'a> = serde_json::from_str(json).map_err(|_| MalformedAnswer::NotAnObject)?;
-        let active = members.active.ok_or(MalformedAnswer::NoActiveFlag)?;
+        let members = members::read(json, ActiveAndScope::default()).ok_or(MalformedAnswer::NotAnObject)?;
+        let active = members.other.active.ok_or(MalformedAnswer::NoActiveFlag)?;
         match serde_json::from_str::<bool>(active.get()) {
             Ok(true) => Ok(Self::Active(ActiveToken { members })),
             Ok(false) => Ok(Self::Inactive),
@@ -100,132 +84,64 @@ pub(super) struct AnswerRules {
     /// The expected `iss`, checked when the answer has one; `None` when the
     /// issuer check is disabled.
     pub(super) issuer: Option<Box<str>>,
-    /// The accepted audiences; `None` when the audience check is disabled.
-    pub(super) audiences: Option<Box<[Box<str>]>>,
-    /// Whether an answer without `aud` is accepted although audiences are
-    /// configured.
-    pub(super) allow_missing_audience: bool,
+    /// How `aud` is checked.
+    pub(super) audience: AudienceCheck,
 }
 
 /// The members of an active token, typed and checked.
 #[derive(Debug)]
 pub(super) struct Checked {
-    sub: Option<String>,
-    client_id: Option<String>,
-    iss: Option<String>,
-    aud: Vec<String>,
-    pub(super) exp: Option<u64>,
-    iat: Option<u64>,
-    auth_time: Option<u64>,
-    acr: Option<String>,
+    registered: RegisteredClaims,
     scopes: GrantedScopes,
 }
 
 impl ActiveToken<'_> {
-    /// Checks the members at `now` (seconds since the epoch): `exp`, `nbf`,
-    /// `iat` and `auth_time` with the leeway, `iss`, `aud`, `scope`, then
-    /// the types of the others.
+    /// Checks the members at `now` (seconds since the epoch): the
+    /// registered ones as a JWT's claims (`exp` optional, `iss` checked
+    /// when present), then `scope`.
     pub(super) fn check(&self, rules: &AnswerRules, now: u64) -> Result<Checked, InvalidToken> {
-        let members = &self.members;
-        let exp = typed::<NumericDate>(members.exp)?.map(NumericDate::earliest);
-        if exp.is_some_and(|exp| now >= exp.saturating_add(rules.leeway)) {
-            return Err(InvalidToken::Expired);
-        }
-        let latest_accepted = now.saturating_add(rules.leeway);
-        if typed::<NumericDate>(members.nbf)?.is_some_and(|nbf| nbf.latest() > latest_accepted) {
-            return Err(InvalidToken::NotYetValid);
-        }
-        let iat = typed::<NumericDate>(members.iat)?.map(NumericDate::latest);
-        if iat.is_some_and(|iat| iat > latest_accepted) {
-            return Err(InvalidToken::IssuedInFuture);
-        }
-        // A user cannot have authenticated after now: a future `auth_time`
-        // would pass any step-up `max_age`, so it is invalid, as in a JWT
-        // (SPEC §3.2), with the same leeway.
-        let auth_time = typed::<NumericDate>(members.auth_time)?;
-        if auth_time.is_some_and(|auth_time| auth_time.latest() > latest_accepted) {
-            return Err(InvalidToken::InvalidClaim);
-        }
-        let iss: Option<String> = typed(members.iss)?;
-        if let (Some(expected), Some(iss)) = (&rules.issuer, &iss)
-            && **expected != **iss
-        {
-            return Err(InvalidToken::InvalidIssuer);
-        }
-        let aud = typed::<Strings>(members.aud)?.map(|Strings(aud)| aud);
-        if let Some(accepted) = &rules.audiences {
-            match &aud {
-                None if rules.allow_missing_audience => {}
-                None => return Err(InvalidToken::MissingClaim),
-                Some(aud)
-                    if !aud
-                        .iter()
-                        .any(|aud| accepted.iter().any(|accepted| **accepted == **aud)) =>
-                {
-                    return Err(InvalidToken::InvalidAudience);
-                }
-                Some(_) => {}
-            }
-        }
-        let scopes = match members.scope {
+        let claim_rules = ClaimRules {
+            leeway: rules.leeway,
+            exp_required: false,
+            issuer: rules.issuer.as_deref(),
+            audience: &rules.audience,
+        };
+        let registered = self.members.registered.check(&claim_rules, now)?;
+        let scopes = match self.members.other.scope {
             None => GrantedScopes::empty(),
             Some(scope) => serde_json::from_str::<String>(scope.get())
                 .ok()
                 .and_then(|list| GrantedScopes::from_space_delimited(&list).ok())
                 .ok_or(InvalidToken::InvalidScopeClaim)?,
         };
-        Ok(Checked {
-            sub: typed(members.sub)?,
-            client_id: typed(members.client_id)?,
-            iss,
-            aud: aud.unwrap_or_default(),
-            exp,
-            iat,
-            auth_time: auth_time.map(NumericDate::earliest),
-            acr: typed(members.acr)?,
-            scopes,
-        })
+        Ok(Checked { registered, scopes })
     }
 }
 
 impl Checked {
-    /// The principal, with `claims` (the answer's JSON) for typed access;
-    /// `leeway` is the one the answer was checked with.
-    pub(super) fn into_principal(self, claims: String, policy: Arc<ScopePolicy>, leeway: u64) -> Principal {
-        PrincipalBuilder {
-            sub: self.sub,
-            client_id: self.client_id,
-            iss: self.iss,
-            aud: self.aud,
-            exp: self.exp,
-            iat: self.iat,
-            auth_time: self.auth_time,
-            auth_time_leeway: leeway,
-            acr: self.acr,
-            scopes: self.scopes,
-            claims: Some(claims),
-            policy: Some(policy),
-        }
-        .build()
+    /// The token's `exp`, if it has one.
+    pub(super) fn exp(&self) -> Option<u64> {
+        self.registered.exp()
     }
-}
 
-/// A member's value typed; `null` or another wrong type is invalid.
-fn typed<T: serde::de::DeserializeOwned>(raw: Option<&RawValue>) -> Result<Option<T>, InvalidToken> {
-    raw.map(|raw| serde_json::from_str(raw.get()).map_err(|_| InvalidToken::InvalidClaim))
-        .transpose()
+    /// The principal, with `claims` (the answer's JSON) for typed access.
+    pub(super) fn into_principal(self, claims: String, policy: Arc<ScopePolicy>) -> Principal {
+        self.registered.into_principal(self.scopes, claims, policy)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jwt::audience::AudienceSettings;
 
     fn rules() -> AnswerRules {
+        let mut audience = AudienceSettings::default();
+        audience.accept(["api".to_owned()]);
         AnswerRules {
             leeway: 60,
             issuer: Some("https://issuer.example".into()),
-            audiences: Some(["api".into()].into()),
-            allow_missing_audience: false,
+            audience: audience.into_check(false),
         }
     }
 

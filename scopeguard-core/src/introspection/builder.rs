@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Client, Url, redirect};
+use reqwest::Url;
 
 use super::cache::{AnswerCache, CacheSettings};
 use super::claim_settings::ClaimSettings;
@@ -16,7 +16,7 @@ use super::validator::{Config, IntrospectionValidator};
 use super::{DEFAULT_CACHE_BYTES, DEFAULT_CACHE_TTL, DEFAULT_NEGATIVE_CACHE_TTL, DEFAULT_RETRY_AFTER};
 use crate::ScopePolicy;
 use crate::jwt::DEFAULT_LEEWAY;
-use crate::keys::remote::fetch::Http;
+use crate::keys::HttpFetchSettings;
 
 /// Builds an [`IntrospectionValidator`], reporting every configuration
 /// problem at once.
@@ -31,15 +31,16 @@ use crate::keys::remote::fetch::Http;
 ///
 /// Defaults: [`ClientAuthentication::ClientSecretBasic`], a leeway of 60 s,
 /// the default [`ScopePolicy`], an answer cache of 16 MiB keeping accepted
-/// tokens up to 60 s (never past their `exp`) and rejected ones 60 s, a
-/// connect timeout of 2 s, a timeout of 5 s for the whole call, answers of
-/// at most 64 KiB, `Retry-After: 5` when the endpoint fails, and an HTTP
-/// client that follows no redirect.
+/// tokens up to 60 s (never past their `exp`) and rejected ones 60 s,
+/// `Retry-After: 5` when the endpoint fails, and
+/// [`HttpFetchSettings::for_introspection`] (a connect timeout of 2 s, a
+/// timeout of 5 s for the whole call, answers of at most 64 KiB, an HTTP
+/// client that follows no redirect).
 ///
 /// [`Debug`](fmt::Debug) never shows the client secret.
 ///
 /// ```
-/// use scopeguard_core::introspection::{IntrospectionConfigProblem, IntrospectionValidator};
+/// use scopeguard_core::introspection::{AudienceProblem, IntrospectionConfigProblem, IntrospectionValidator};
 ///
 /// let problems = IntrospectionValidator::builder("ftp://idp.example/introspect")
 ///     .build()
@@ -50,7 +51,7 @@ use crate::keys::remote::fetch::Http;
 ///         IntrospectionConfigProblem::InvalidEndpoint,
 ///         IntrospectionConfigProblem::NoClientCredentials,
 ///         IntrospectionConfigProblem::NoIssuer,
-///         IntrospectionConfigProblem::NoAudience,
+///         IntrospectionConfigProblem::Audience(AudienceProblem::NoAudience),
 ///     ],
 /// );
 /// ```
@@ -66,11 +67,8 @@ pub struct IntrospectionValidatorBuilder {
     policy: Option<Arc<ScopePolicy>>,
     cache: CacheSettings,
     cache_enabled: bool,
-    connect_timeout: Duration,
-    timeout: Duration,
-    max_body_size: usize,
     retry_after: Duration,
-    client: Option<Client>,
+    http: HttpFetchSettings,
 }
 
 /// The client secret, never shown.
@@ -98,11 +96,8 @@ impl IntrospectionValidatorBuilder {
                 max_bytes: DEFAULT_CACHE_BYTES,
             },
             cache_enabled: true,
-            connect_timeout: Duration::from_secs(2),
-            timeout: Duration::from_secs(5),
-            max_body_size: 64 * 1024,
             retry_after: DEFAULT_RETRY_AFTER,
-            client: None,
+            http: HttpFetchSettings::for_introspection(),
         }
     }
 
@@ -124,7 +119,7 @@ impl IntrospectionValidatorBuilder {
     /// (compared exactly, as a JWT's `iss`). An answer without `iss` is
     /// accepted: RFC 7662 makes it optional.
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.claims.issuer = Some(issuer.into());
+        self.claims.issuer.replace(issuer.into());
         self
     }
 
@@ -134,16 +129,15 @@ impl IntrospectionValidatorBuilder {
     /// the token: use this only when the endpoint answers for this
     /// issuer's tokens alone.
     pub fn disable_issuer_check(mut self) -> Self {
-        self.claims.issuer_check = false;
+        self.claims.issuer.disable_check();
         self
     }
 
     /// Accepts tokens whose `aud` contains `audience` (several calls accept
     /// any of the audiences). An answer without `aud` is rejected unless
     /// [`allow_missing_audience`](Self::allow_missing_audience) is set.
-    pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.claims.audiences.push(audience.into());
-        self
+    pub fn audience(self, audience: impl Into<String>) -> Self {
+        self.audiences([audience])
     }
 
     /// Accepts tokens whose `aud` contains one of `audiences`.
@@ -152,9 +146,7 @@ impl IntrospectionValidatorBuilder {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        self.claims
-            .audiences
-            .extend(audiences.into_iter().map(Into::into));
+        self.claims.audience.accept(audiences.into_iter().map(Into::into));
         self
     }
 
@@ -172,7 +164,7 @@ impl IntrospectionValidatorBuilder {
     /// then accepted here: use this only when the server issues tokens for
     /// this API alone.
     pub fn disable_audience_check(mut self) -> Self {
-        self.claims.audience_check = false;
+        self.claims.audience.disable_check();
         self
     }
 
@@ -223,27 +215,6 @@ impl IntrospectionValidatorBuilder {
         self
     }
 
-    /// The connect timeout of the default HTTP client (default 2 s). An
-    /// injected [`client`](Self::client) keeps its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The deadline of one call: connecting, the answer and its body
-    /// (default 5 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The largest answer accepted, in bytes, however it declares its
-    /// length (default 64 KiB).
-    pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = bytes;
-        self
-    }
-
     /// The `Retry-After` of the 503 answered while the endpoint fails
     /// (default 5 s).
     pub fn retry_after(mut self, retry_after: Duration) -> Self {
@@ -251,15 +222,7 @@ impl IntrospectionValidatorBuilder {
         self
     }
 
-    /// Calls the endpoint with this client instead of the default one
-    /// (rustls, no redirects, the configured connect timeout). Redirects
-    /// the client follows to another origin make the call fail; the
-    /// [`timeout`](Self::timeout) and
-    /// [`max_body_size`](Self::max_body_size) still apply.
-    pub fn client(mut self, client: Client) -> Self {
-        self.client = Some(client);
-        self
-    }
+    crate::keys::remote::http_settings::http_fetch_setters!(for_introspection);
 
     /// Checks the configuration and builds the validator.
     pub fn build(self) -> Result<IntrospectionValidator, IntrospectionConfigError> {
@@ -282,11 +245,7 @@ impl IntrospectionValidatorBuilder {
             _ => problems.push(IntrospectionConfigProblem::NoClientCredentials),
         }
         self.claims.check(&mut problems);
-        let mut durations = vec![
-            ("connect_timeout", self.connect_timeout),
-            ("timeout", self.timeout),
-            ("retry_after", self.retry_after),
-        ];
+        let mut durations = vec![("retry_after", self.retry_after)];
         if self.cache_enabled {
             durations.push(("cache_ttl", self.cache.ttl));
             if self.cache.max_bytes == 0 {
@@ -298,37 +257,17 @@ impl IntrospectionValidatorBuilder {
                 problems.push(IntrospectionConfigProblem::ZeroDuration { setting });
             }
         }
-        if self.max_body_size == 0 {
-            problems.push(IntrospectionConfigProblem::ZeroBodySize);
-        }
-        let client = match self.client {
-            Some(client) => Some(client),
-            None => Client::builder()
-                .redirect(redirect::Policy::none())
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(|error| problems.push(IntrospectionConfigProblem::HttpClient(error.to_string())))
-                .ok(),
-        };
-        let (Some(url), Some(client), Some(id), Some(Secret(secret)), true) = (
-            url,
-            client,
-            self.client_id,
-            self.client_secret,
-            problems.is_empty(),
-        ) else {
+        let http = self.http.into_http(&mut problems);
+        let (Some(url), Some(http), Some(id), Some(Secret(secret)), true) =
+            (url, http, self.client_id, self.client_secret, problems.is_empty())
+        else {
             return Err(IntrospectionConfigError { problems });
         };
 
         Ok(IntrospectionValidator::from_config(Config {
             endpoint: Endpoint {
                 url,
-                http: Http {
-                    client,
-                    timeout: self.timeout,
-                    max_body_size: self.max_body_size,
-                },
+                http,
                 credentials: ClientCredentials::new(id, secret, self.authentication),
             },
             rules: self.claims.into_rules(self.leeway.as_secs()),
@@ -343,6 +282,7 @@ impl IntrospectionValidatorBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jwt::AudienceProblem;
 
     #[test]
     fn every_problem_is_reported_at_once() {
@@ -366,12 +306,12 @@ mod tests {
                 IntrospectionConfigProblem::EmptyClientSecret,
                 IntrospectionConfigProblem::IssuerWithoutIssuerCheck,
                 IntrospectionConfigProblem::EmptyIssuer,
-                IntrospectionConfigProblem::AudiencesWithoutAudienceCheck,
-                IntrospectionConfigProblem::EmptyAudience,
+                IntrospectionConfigProblem::Audience(AudienceProblem::AudiencesWithoutAudienceCheck),
+                IntrospectionConfigProblem::Audience(AudienceProblem::EmptyAudience),
                 IntrospectionConfigProblem::MissingAudienceAllowedWithoutAudienceCheck,
                 IntrospectionConfigProblem::EmptyCache,
-                IntrospectionConfigProblem::ZeroDuration { setting: "timeout" },
                 IntrospectionConfigProblem::ZeroDuration { setting: "cache_ttl" },
+                IntrospectionConfigProblem::ZeroDuration { setting: "timeout" },
                 IntrospectionConfigProblem::ZeroBodySize,
             ]
         );

@@ -1,5 +1,7 @@
 //! What can be wrong with an introspection validator's configuration.
 
+use crate::jwt::AudienceProblem;
+
 /// One problem in an
 /// [`IntrospectionValidatorBuilder`](super::IntrospectionValidatorBuilder)
 /// configuration.
@@ -27,15 +29,9 @@ pub enum IntrospectionConfigProblem {
     /// The expected issuer is the empty string.
     #[error("the issuer is empty")]
     EmptyIssuer,
-    /// No audience is configured, and the audience check is not disabled.
-    #[error("no audience is configured (or disable the audience check explicitly)")]
-    NoAudience,
-    /// An audience is the empty string.
-    #[error("an audience is empty")]
-    EmptyAudience,
-    /// Audiences are configured, yet the audience check is disabled.
-    #[error("audiences are configured, yet the audience check is disabled")]
-    AudiencesWithoutAudienceCheck,
+    /// A problem with the audiences, as every validator builder reports it.
+    #[error(transparent)]
+    Audience(#[from] AudienceProblem),
     /// Answers without `aud` are allowed, yet the audience check is disabled.
     #[error("answers without `aud` are allowed, yet the audience check is disabled")]
     MissingAudienceAllowedWithoutAudienceCheck,
@@ -55,6 +51,8 @@ pub enum IntrospectionConfigProblem {
     #[error("the HTTP client could not be built: {0}")]
     HttpClient(String),
 }
+
+crate::keys::remote::http_settings::from_http_fetch_problem!(IntrospectionConfigProblem);
 
 /// Every problem found in an
 /// [`IntrospectionValidatorBuilder`](super::IntrospectionValidatorBuilder)

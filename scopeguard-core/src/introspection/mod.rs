@@ -63,6 +63,8 @@ mod validator;
 
 use std::time::Duration;
 
+pub use crate::jwt::AudienceProblem;
+pub use crate::keys::HttpFetchSettings;
 pub use builder::IntrospectionValidatorBuilder;
 pub use client_auth::ClientAuthentication;
 pub use combined::JwtOrIntrospection;

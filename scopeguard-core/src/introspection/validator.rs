@@ -118,8 +118,8 @@ impl Config {
         };
         match checked {
             Ok(checked) => {
-                let exp = checked.exp;
-                let principal = checked.into_principal(json, Arc::clone(&self.policy), self.rules.leeway);
+                let exp = checked.exp();
+                let principal = checked.into_principal(json, Arc::clone(&self.policy));
                 if let Some(cache) = &self.cache {
                     cache.accept(hash, principal.clone(), exp, now);
                 }

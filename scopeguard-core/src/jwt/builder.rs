@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use jsonwebtoken::Algorithm;
 
+use super::audience::{AudienceProblem, AudienceSettings};
 use super::header_memo::HeaderMemo;
 use super::scopes::{DEFAULT_SCOPE_CLAIMS, RoleMapping};
 use super::validator::{Config, Issuer, JwtValidator};
@@ -23,20 +24,23 @@ use crate::{ScopeError, ScopePolicy};
 /// [verified-token cache](TokenCacheConfig).
 ///
 /// ```
-/// use scopeguard_core::jwt::{JwtConfigProblem, JwtValidator};
+/// use scopeguard_core::jwt::{AudienceProblem, JwtConfigProblem, JwtValidator};
 ///
 /// let problems = JwtValidator::builder().scope_claims(Vec::<String>::new()).build().unwrap_err();
 /// assert_eq!(
 ///     problems.problems(),
-///     [JwtConfigProblem::NoIssuer, JwtConfigProblem::NoAudience, JwtConfigProblem::NoScopeClaim],
+///     [
+///         JwtConfigProblem::NoIssuer,
+///         JwtConfigProblem::Audience(AudienceProblem::NoAudience),
+///         JwtConfigProblem::NoScopeClaim,
+///     ],
 /// );
 /// ```
 #[derive(Debug)]
 #[must_use]
 pub struct JwtValidatorBuilder {
     issuers: Vec<(String, Arc<dyn KeySource>)>,
-    audiences: Vec<String>,
-    audience_check: bool,
+    audience: AudienceSettings,
     algorithms: Vec<Algorithm>,
     leeway: Duration,
     type_check: TypeCheck,
@@ -50,8 +54,7 @@ impl Default for JwtValidatorBuilder {
     fn default() -> Self {
         Self {
             issuers: Vec::new(),
-            audiences: Vec::new(),
-            audience_check: true,
+            audience: AudienceSettings::default(),
             algorithms: DEFAULT_ALGORITHMS.to_vec(),
             leeway: DEFAULT_LEEWAY,
             type_check: TypeCheck::default(),
@@ -79,9 +82,8 @@ impl JwtValidatorBuilder {
 
     /// Accepts tokens whose `aud` contains `audience` (several calls accept
     /// any of the audiences).
-    pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.audiences.push(audience.into());
-        self
+    pub fn audience(self, audience: impl Into<String>) -> Self {
+        self.audiences([audience])
     }
 
     /// Accepts tokens whose `aud` contains one of `audiences`.
@@ -90,7 +92,7 @@ impl JwtValidatorBuilder {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        self.audiences.extend(audiences.into_iter().map(Into::into));
+        self.audience.accept(audiences.into_iter().map(Into::into));
         self
     }
 
@@ -99,7 +101,7 @@ impl JwtValidatorBuilder {
     /// A token issued to another API of the same issuer is then accepted
     /// here: use this only when the issuer mints tokens for this API alone.
     pub fn disable_audience_check(mut self) -> Self {
-        self.audience_check = false;
+        self.audience.disable_check();
         self
     }
 
@@ -187,14 +189,7 @@ impl JwtValidatorBuilder {
                 });
             }
         }
-        match (self.audience_check, self.audiences.is_empty()) {
-            (true, true) => problems.push(JwtConfigProblem::NoAudience),
-            (false, false) => problems.push(JwtConfigProblem::AudiencesWithoutAudienceCheck),
-            _ => {}
-        }
-        if self.audiences.iter().any(String::is_empty) {
-            problems.push(JwtConfigProblem::EmptyAudience);
-        }
+        problems.extend(self.audience.problems().map(JwtConfigProblem::Audience));
         let mut algorithms: Vec<Algorithm> = Vec::with_capacity(self.algorithms.len());
         for algorithm in self.algorithms {
             if !algorithms.contains(&algorithm) {
@@ -221,9 +216,7 @@ impl JwtValidatorBuilder {
         super::install_crypto_provider();
         Ok(JwtValidator::from_config(Config {
             issuers: issuers.into_boxed_slice(),
-            audiences: self
-                .audience_check
-                .then(|| self.audiences.into_iter().map(String::into_boxed_str).collect()),
+            audience: self.audience.into_check(false),
             algorithms: algorithms.into_boxed_slice(),
             leeway: self.leeway.as_secs(),
             type_check: self.type_check,
@@ -256,15 +249,9 @@ pub enum JwtConfigProblem {
         /// The issuer.
         issuer: String,
     },
-    /// No audience is configured, and the audience check is not disabled.
-    #[error("no audience is configured (or disable the audience check explicitly)")]
-    NoAudience,
-    /// An audience is the empty string.
-    #[error("an audience is empty")]
-    EmptyAudience,
-    /// Audiences are configured, yet the audience check is disabled.
-    #[error("audiences are configured, yet the audience check is disabled")]
-    AudiencesWithoutAudienceCheck,
+    /// A problem with the audiences, as every validator builder reports it.
+    #[error(transparent)]
+    Audience(#[from] AudienceProblem),
     /// The algorithm allowlist is empty.
     #[error("no algorithm is allowed")]
     NoAlgorithm,

@@ -8,16 +8,18 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::members::{self, Members, OtherMembers};
+use super::registered_claims::{ClaimRules, RawRegistered, RegisteredClaims};
 use crate::error::InvalidToken;
 
 /// A JSON string, borrowed from the input when it has no escapes.
-pub(super) struct Text<'a>(Cow<'a, str>);
+pub(crate) struct Text<'a>(Cow<'a, str>);
 
 impl Text<'_> {
-    pub(super) fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -48,29 +50,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// The registered claims the validator reads, by position in
-/// [`RawClaims::standard`].
-const STANDARD: [&str; 9] = [
-    "iss",
-    "sub",
-    "aud",
-    "exp",
-    "nbf",
-    "iat",
-    "auth_time",
-    "acr",
-    "client_id",
-];
-const ISS: usize = 0;
-const SUB: usize = 1;
-const AUD: usize = 2;
-const EXP: usize = 3;
-const NBF: usize = 4;
-const IAT: usize = 5;
-const AUTH_TIME: usize = 6;
-const ACR: usize = 7;
-const CLIENT_ID: usize = 8;
-
 /// The configured claim names the pass also keeps.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ClaimLayout<'c> {
@@ -81,39 +60,72 @@ pub(super) struct ClaimLayout<'c> {
 }
 
 /// The raw JSON of the claims the validator reads, borrowed from the payload.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct RawClaims<'a> {
-    standard: [Option<&'a RawValue>; STANDARD.len()],
-    /// The preferred scope claim present: its rank among the configured
-    /// names, and its value.
+    registered: RawRegistered<'a>,
+    /// The value of the preferred scope claim present.
+    scope: Option<&'a RawValue>,
+    roles: Option<&'a RawValue>,
+}
+
+/// The scope and role claims kept while the payload is read.
+struct ScopeAndRoles<'c, 'a> {
+    layout: ClaimLayout<'c>,
+    /// The preferred scope claim present so far: its rank among the
+    /// configured names, and its value.
     scope: Option<(usize, &'a RawValue)>,
     roles: Option<&'a RawValue>,
+}
+
+impl ScopeAndRoles<'_, '_> {
+    fn scope_rank(&self, name: &str) -> Option<usize> {
+        self.layout.scope_claims.iter().position(|claim| **claim == *name)
+    }
+}
+
+impl<'a> OtherMembers<'a> for ScopeAndRoles<'_, 'a> {
+    fn wants(&self, name: &str) -> bool {
+        self.scope_rank(name).is_some() || self.layout.role_claim == Some(name)
+    }
+
+    fn keep(&mut self, name: &str, value: &'a RawValue) -> bool {
+        if let Some(rank) = self.scope_rank(name) {
+            match self.scope {
+                Some((current, _)) if current == rank => return false,
+                Some((current, _)) if current < rank => {}
+                _ => self.scope = Some((rank, value)),
+            }
+        }
+        !(self.layout.role_claim == Some(name) && self.roles.replace(value).is_some())
+    }
 }
 
 impl<'a> RawClaims<'a> {
     /// Reads the payload: one JSON object, no duplicate claim among those
     /// read (RFC 7519 §4).
     pub(super) fn parse(json: &'a str, layout: ClaimLayout<'_>) -> Result<Self, InvalidToken> {
-        if !super::header::is_object(json.as_bytes()) {
-            return Err(InvalidToken::Malformed);
-        }
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let claims = deserializer
-            .deserialize_map(ClaimsVisitor { layout })
-            .map_err(|_| InvalidToken::Malformed)?;
-        deserializer.end().map_err(|_| InvalidToken::Malformed)?;
-        Ok(claims)
+        let kept = ScopeAndRoles {
+            layout,
+            scope: None,
+            roles: None,
+        };
+        let Members { registered, other } = members::read(json, kept).ok_or(InvalidToken::Malformed)?;
+        Ok(Self {
+            registered,
+            scope: other.scope.map(|(_, value)| value),
+            roles: other.roles,
+        })
     }
 
     /// The issuer, read before the signature is checked only to choose the
     /// keys to check it with.
     pub(super) fn issuer(&self) -> Result<String, InvalidToken> {
-        required(self.standard[ISS])
+        self.registered.issuer()
     }
 
     /// The value of the preferred scope claim present.
     pub(super) fn scope_claim(&self) -> Option<&'a RawValue> {
-        self.scope.map(|(_, value)| value)
+        self.scope
     }
 
     /// The value of the top-level claim of the role path.
@@ -123,124 +135,8 @@ impl<'a> RawClaims<'a> {
 
     /// Checks the registered claims at `now` (seconds since the epoch) and
     /// gives them their types.
-    pub(super) fn check(&self, rules: &ClaimRules<'_>, now: u64) -> Result<StandardClaims, InvalidToken> {
-        let exp = required::<NumericDate>(self.standard[EXP])?.earliest();
-        if now >= exp.saturating_add(rules.leeway) {
-            return Err(InvalidToken::Expired);
-        }
-        let latest_accepted = now.saturating_add(rules.leeway);
-        if let Some(nbf) = optional::<NumericDate>(self.standard[NBF])?
-            && nbf.latest() > latest_accepted
-        {
-            return Err(InvalidToken::NotYetValid);
-        }
-        let iat = optional::<NumericDate>(self.standard[IAT])?.map(NumericDate::latest);
-        if iat.is_some_and(|iat| iat > latest_accepted) {
-            return Err(InvalidToken::IssuedInFuture);
-        }
-        // A user cannot have authenticated after now: a future `auth_time`
-        // would pass any step-up `max_age`, so it is invalid, like a future
-        // `iat`, with the same leeway.
-        let auth_time = optional::<NumericDate>(self.standard[AUTH_TIME])?;
-        if auth_time.is_some_and(|auth_time| auth_time.latest() > latest_accepted) {
-            return Err(InvalidToken::InvalidClaim);
-        }
-        let aud = optional::<Strings>(self.standard[AUD])?.map(|Strings(aud)| aud);
-        let aud = match (aud, rules.audiences) {
-            (None, Some(_)) => return Err(InvalidToken::MissingClaim),
-            (Some(aud), Some(accepted))
-                if !aud
-                    .iter()
-                    .any(|aud| accepted.iter().any(|accepted| **accepted == **aud)) =>
-            {
-                return Err(InvalidToken::InvalidAudience);
-            }
-            (aud, _) => aud.unwrap_or_default(),
-        };
-        Ok(StandardClaims {
-            sub: optional(self.standard[SUB])?,
-            client_id: optional(self.standard[CLIENT_ID])?,
-            aud,
-            exp,
-            iat,
-            auth_time: auth_time.map(NumericDate::earliest),
-            acr: optional(self.standard[ACR])?,
-        })
-    }
-}
-
-/// How the registered claims are checked.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct ClaimRules<'c> {
-    /// Clock leeway in seconds for `exp`, `nbf`, `iat` and `auth_time`.
-    pub(super) leeway: u64,
-    /// The accepted audiences; `None` when the audience check is disabled.
-    pub(super) audiences: Option<&'c [Box<str>]>,
-}
-
-/// The registered claims, typed and checked.
-#[derive(Debug)]
-pub(super) struct StandardClaims {
-    pub(super) sub: Option<String>,
-    pub(super) client_id: Option<String>,
-    pub(super) aud: Vec<String>,
-    pub(super) exp: u64,
-    pub(super) iat: Option<u64>,
-    pub(super) auth_time: Option<u64>,
-    pub(super) acr: Option<String>,
-}
-
-fn required<T: de::DeserializeOwned>(raw: Option<&RawValue>) -> Result<T, InvalidToken> {
-    optional(raw)?.ok_or(InvalidToken::MissingClaim)
-}
-
-/// A claim's value typed; `null` or another wrong type is invalid.
-fn optional<T: de::DeserializeOwned>(raw: Option<&RawValue>) -> Result<Option<T>, InvalidToken> {
-    raw.map(|raw| serde_json::from_str(raw.get()).map_err(|_| InvalidToken::InvalidClaim))
-        .transpose()
-}
-
-struct ClaimsVisitor<'c> {
-    layout: ClaimLayout<'c>,
-}
-
-impl<'de> Visitor<'de> for ClaimsVisitor<'_> {
-    type Value = RawClaims<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object of claims")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut claims = RawClaims::default();
-        while let Some(name) = map.next_key::<Text<'de>>()? {
-            let name = name.as_str();
-            let standard = STANDARD.iter().position(|claim| *claim == name);
-            let scope_rank = self.layout.scope_claims.iter().position(|claim| **claim == *name);
-            let is_role_claim = self.layout.role_claim == Some(name);
-            if standard.is_none() && scope_rank.is_none() && !is_role_claim {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            let value: &'de RawValue = map.next_value()?;
-            let duplicate = || de::Error::custom("duplicate claim");
-            if let Some(index) = standard
-                && claims.standard[index].replace(value).is_some()
-            {
-                return Err(duplicate());
-            }
-            if let Some(rank) = scope_rank {
-                match claims.scope {
-                    Some((current, _)) if current == rank => return Err(duplicate()),
-                    Some((current, _)) if current < rank => {}
-                    _ => claims.scope = Some((rank, value)),
-                }
-            }
-            if is_role_claim && claims.roles.replace(value).is_some() {
-                return Err(duplicate());
-            }
-        }
-        Ok(claims)
+    pub(super) fn check(&self, rules: &ClaimRules<'_>, now: u64) -> Result<RegisteredClaims, InvalidToken> {
+        self.registered.check(rules, now)
     }
 }
 
@@ -347,13 +243,6 @@ mod tests {
         role_claim: None,
     };
 
-    fn rules(audiences: Option<&[Box<str>]>) -> ClaimRules<'_> {
-        ClaimRules {
-            leeway: 60,
-            audiences,
-        }
-    }
-
     #[test]
     fn numeric_dates_round_towards_the_stricter_side() {
         let date: NumericDate = serde_json::from_str("100.5").unwrap();
@@ -402,37 +291,5 @@ mod tests {
         assert_eq!(claims.scope_claim().unwrap().get(), "\"a\"");
         let claims = RawClaims::parse(r#"{"scope": "a", "scp": ["b"]}"#, layout).unwrap();
         assert_eq!(claims.scope_claim().unwrap().get(), "\"a\"");
-    }
-
-    #[test]
-    fn expiry_is_exclusive_and_stretched_by_the_leeway_only() {
-        let claims = RawClaims::parse(r#"{"exp": 1000}"#, LAYOUT).unwrap();
-        assert!(claims.check(&rules(None), 1059).is_ok());
-        assert_eq!(
-            claims.check(&rules(None), 1060).unwrap_err(),
-            InvalidToken::Expired
-        );
-        let strict = ClaimRules {
-            leeway: 0,
-            audiences: None,
-        };
-        assert!(claims.check(&strict, 999).is_ok());
-        assert_eq!(claims.check(&strict, 1000).unwrap_err(), InvalidToken::Expired);
-    }
-
-    #[test]
-    fn audience_is_required_when_configured() {
-        let accepted: [Box<str>; 1] = ["api".into()];
-        let claims = RawClaims::parse(r#"{"exp": 1000}"#, LAYOUT).unwrap();
-        assert_eq!(
-            claims.check(&rules(Some(&accepted)), 0).unwrap_err(),
-            InvalidToken::MissingClaim
-        );
-        assert!(claims.check(&rules(None), 0).is_ok());
-        let claims = RawClaims::parse(r#"{"exp": 1000, "aud": []}"#, LAYOUT).unwrap();
-        assert_eq!(
-            claims.check(&rules(Some(&accepted)), 0).unwrap_err(),
-            InvalidToken::InvalidAudience
-        );
     }
 }

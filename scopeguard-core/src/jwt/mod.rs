@@ -47,16 +47,21 @@
 //! # }
 //! ```
 
+pub(crate) mod audience;
 mod builder;
 pub(crate) mod claims;
+pub(crate) mod expected_values;
 mod header;
 mod header_memo;
 mod jws;
+pub(crate) mod members;
+pub(crate) mod registered_claims;
 mod scopes;
 mod validator;
 
 use std::time::Duration;
 
+pub use audience::AudienceProblem;
 pub use builder::{JwtConfigError, JwtConfigProblem, JwtValidatorBuilder};
 pub use header::TypeCheck;
 pub use jsonwebtoken::Algorithm;

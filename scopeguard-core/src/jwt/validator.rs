@@ -6,15 +6,17 @@ use std::sync::Arc;
 
 use jsonwebtoken::Algorithm;
 
+use super::audience::AudienceCheck;
 use super::builder::JwtValidatorBuilder;
-use super::claims::{ClaimLayout, ClaimRules, RawClaims};
+use super::claims::{ClaimLayout, RawClaims};
 use super::header::{Compact, TypeCheck, decode_part};
 use super::header_memo::HeaderMemo;
 use super::jws::{select, verify_signature};
+use super::registered_claims::ClaimRules;
 use super::scopes::{CompiledRoles, granted_scopes};
 use crate::error::InvalidToken;
 use crate::keys::{KeySource, VerificationKey};
-use crate::principal::{PrincipalBuilder, unix_now};
+use crate::principal::unix_now;
 use crate::token_cache::TokenCache;
 use crate::{AuthError, Principal, ScopePolicy, TokenValidator};
 
@@ -39,8 +41,7 @@ pub struct JwtValidator {
 /// A built configuration.
 pub(super) struct Config {
     pub(super) issuers: Box<[Issuer]>,
-    /// `None` when the audience check is disabled.
-    pub(super) audiences: Option<Box<[Box<str>]>>,
+    pub(super) audience: AudienceCheck,
     pub(super) algorithms: Box<[Algorithm]>,
     /// Seconds.
     pub(super) leeway: u64,
@@ -162,33 +163,24 @@ impl JwtValidator {
         let now = unix_now();
         let rules = ClaimRules {
             leeway: config.leeway,
-            audiences: config.audiences.as_deref(),
+            exp_required: true,
+            issuer: Some(&issuer.iss),
+            audience: &config.audience,
         };
-        let standard = claims.check(&rules, now)?;
+        let registered = claims.check(&rules, now)?;
+        let Some(exp) = registered.exp() else {
+            return Err(InvalidToken::MissingClaim.into());
+        };
         let mut scopes = granted_scopes(claims.scope_claim())?;
         if let Some(roles) = &config.roles
             && let Some(mapped) = roles.scopes(claims.role_claim())?
         {
             scopes = scopes.union(&mapped);
         }
-        let principal = PrincipalBuilder {
-            sub: standard.sub,
-            client_id: standard.client_id,
-            iss: Some(iss),
-            aud: standard.aud,
-            exp: Some(standard.exp),
-            iat: standard.iat,
-            auth_time: standard.auth_time,
-            auth_time_leeway: config.leeway,
-            acr: standard.acr,
-            scopes,
-            claims: Some(payload),
-            policy: Some(Arc::clone(&config.policy)),
-        }
-        .build();
+        let principal = registered.into_principal(scopes, payload, Arc::clone(&config.policy));
         Ok(Verified {
             principal,
-            exp: standard.exp,
+            exp,
             key,
             keys: Arc::clone(&issuer.keys),
             now,
@@ -211,7 +203,7 @@ impl fmt::Debug for JwtValidator {
         let config = &*self.config;
         f.debug_struct("JwtValidator")
             .field("issuers", &config.issuers)
-            .field("audiences", &config.audiences)
+            .field("audience", &config.audience)
             .field("algorithms", &config.algorithms)
             .field("leeway", &config.leeway)
             .field("type_check", &config.type_check)

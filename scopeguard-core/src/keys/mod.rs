@@ -41,7 +41,7 @@ mod verification_key;
 
 pub use key_set::{JwksError, KeySelectionError, KeySet};
 #[cfg(feature = "remote-keys")]
-pub use remote::{JwksSource, JwksSourceBuilder, JwksSourceError, JwksSourceProblem};
+pub use remote::{HttpFetchSettings, JwksSource, JwksSourceBuilder, JwksSourceError, JwksSourceProblem};
 pub use verification_key::{KeyError, KeyKind, VerificationKey};
 
 use std::fmt;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Client, Url, redirect};
+use reqwest::Url;
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
@@ -11,8 +11,8 @@ use super::JwksSource;
 use super::cache::{CacheSettings, KeyCache};
 use super::config_error::{JwksSourceError, JwksSourceProblem};
 use super::discovery::{Discovery, IssuerProblem};
-use super::fetch::Http;
 use super::freshness::Freshness;
+use super::http_settings::HttpFetchSettings;
 use super::location::Location;
 use super::schedule::{Backoff, Schedule};
 
@@ -36,10 +36,7 @@ pub struct JwksSourceBuilder {
     max_age_bounds: (Duration, Duration),
     cooldown: Duration,
     retry_backoff: (Duration, Duration),
-    connect_timeout: Duration,
-    timeout: Duration,
-    max_body_size: usize,
-    client: Option<Client>,
+    http: HttpFetchSettings,
 }
 
 impl JwksSourceBuilder {
@@ -50,10 +47,7 @@ impl JwksSourceBuilder {
             max_age_bounds: (Duration::from_secs(60), Duration::from_secs(24 * 60 * 60)),
             cooldown: Duration::from_secs(30),
             retry_backoff: (Duration::from_secs(1), Duration::from_secs(30)),
-            connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(10),
-            max_body_size: 1024 * 1024,
-            client: None,
+            http: HttpFetchSettings::for_key_sets(),
         }
     }
 
@@ -99,37 +93,7 @@ impl JwksSourceBuilder {
         self
     }
 
-    /// The connect timeout of the default HTTP client. Default: 5 s. An
-    /// injected [`client`](Self::client) keeps its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The deadline of fetching one document: connecting, the answer and
-    /// its body. Discovery fetches up to three documents per attempt.
-    /// Default: 10 s.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The largest document accepted, in bytes, however the answer declares
-    /// its length. Default: 1 MiB.
-    pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = bytes;
-        self
-    }
-
-    /// Fetches with this client instead of the default one (rustls, no
-    /// redirects, the configured connect timeout). Redirects the client
-    /// follows to another origin make the fetch fail; the
-    /// [`timeout`](Self::timeout) and [`max_body_size`](Self::max_body_size)
-    /// still apply.
-    pub fn client(mut self, client: Client) -> Self {
-        self.client = Some(client);
-        self
-    }
+    super::http_settings::http_fetch_setters!(for_key_sets);
 
     /// Builds the source and fetches the key set once before returning.
     ///
@@ -183,8 +147,6 @@ impl JwksSourceBuilder {
             ("refresh_interval", self.refresh_interval),
             ("max_age_bounds", self.max_age_bounds.0),
             ("retry_backoff", self.retry_backoff.0),
-            ("connect_timeout", self.connect_timeout),
-            ("timeout", self.timeout),
         ];
         for (setting, duration) in positive {
             if duration.is_zero() {
@@ -199,34 +161,18 @@ impl JwksSourceBuilder {
                 problems.push(JwksSourceProblem::InvertedBounds { setting, min, max });
             }
         }
-        if self.max_body_size == 0 {
-            problems.push(JwksSourceProblem::ZeroBodySize);
-        }
-        let client = match self.client {
-            Some(client) => Some(client),
-            None => Client::builder()
-                .redirect(redirect::Policy::none())
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(|error| problems.push(JwksSourceProblem::HttpClient(error.to_string())))
-                .ok(),
-        };
+        let http = self.http.into_http(&mut problems);
         let runtime = Handle::try_current()
             .map_err(|_| problems.push(JwksSourceProblem::NoRuntime))
             .ok();
-        let (Some(location), Some(client), Some(runtime), true) =
-            (location, client, runtime, problems.is_empty())
+        let (Some(location), Some(http), Some(runtime), true) =
+            (location, http, runtime, problems.is_empty())
         else {
             return Err(JwksSourceError { problems });
         };
         let (cache, dropped) = KeyCache::new(CacheSettings {
             location,
-            http: Http {
-                client,
-                timeout: self.timeout,
-                max_body_size: self.max_body_size,
-            },
+            http,
             freshness: Freshness {
                 interval: self.refresh_interval,
                 min: self.max_age_bounds.0,
@@ -265,6 +211,8 @@ mod tests {
         assert_eq!(cache.freshness.min, MINUTE, "smallest max-age honoured");
         assert_eq!(cache.freshness.max, DAY, "largest max-age honoured");
         assert_eq!(cache.cooldown, Duration::from_secs(30), "unknown-kid cooldown");
+        assert_eq!(cache.http.timeout, Duration::from_secs(10), "fetch timeout");
+        assert_eq!(cache.http.max_body_size, 1024 * 1024, "largest document");
 
         let refresh_after = |max_age| cache.freshness.refresh_after(max_age);
         assert_eq!(refresh_after(None), Duration::from_secs(300));
@@ -282,11 +230,29 @@ mod tests {
             .refresh_interval(Duration::from_secs(42))
             .max_age_bounds(Duration::from_secs(5), Duration::from_secs(50))
             .cooldown(Duration::from_secs(7))
+            .timeout(Duration::from_secs(3))
+            .max_body_size(100)
             .cache()
             .expect("a valid configuration");
+        assert_eq!(
+            (cache.http.timeout, cache.http.max_body_size),
+            (Duration::from_secs(3), 100)
+        );
         assert_eq!(cache.freshness.interval, Duration::from_secs(42));
         assert_eq!(cache.freshness.min, Duration::from_secs(5));
         assert_eq!(cache.freshness.max, Duration::from_secs(50));
         assert_eq!(cache.cooldown, Duration::from_secs(7));
+    }
+
+    #[tokio::test]
+    async fn http_settings_given_whole_replace_the_defaults() {
+        let (cache, _dropped) = JwksSourceBuilder::jwks_url("https://idp.example/jwks".into())
+            .http(HttpFetchSettings::for_introspection())
+            .cache()
+            .expect("a valid configuration");
+        assert_eq!(
+            (cache.http.timeout, cache.http.max_body_size),
+            (Duration::from_secs(5), 64 * 1024)
+        );
     }
 }

@@ -44,6 +44,8 @@ pub enum JwksSourceProblem {
     NoRuntime,
 }
 
+super::http_settings::from_http_fetch_problem!(JwksSourceProblem);
+
 /// Every problem of a [`JwksSource`](super::JwksSource) configuration,
 /// reported at once.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -25,10 +25,12 @@ mod config_error;
 mod discovery;
 pub(crate) mod fetch;
 mod freshness;
+pub(crate) mod http_settings;
 mod jwks;
 mod location;
 mod schedule;
 
 pub use builder::JwksSourceBuilder;
 pub use config_error::{JwksSourceError, JwksSourceProblem};
+pub use http_settings::HttpFetchSettings;
 pub use jwks::JwksSource;
