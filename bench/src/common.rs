@@ -63,7 +63,9 @@ pub fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs()
 }
 
-/// A typical access token's claims (RFC 9068).
+/// A typical access token's claims (RFC 9068 and OIDC `nbf`/`acr`), with
+/// two application claims (`tid`, `plan`): with the RS256 header and
+/// signature the reused token is 795 bytes, five scopes.
 #[derive(serde::Serialize)]
 struct MintClaims<'a> {
     iss: &'a str,
@@ -71,10 +73,14 @@ struct MintClaims<'a> {
     aud: &'a str,
     exp: u64,
     iat: u64,
+    nbf: u64,
     auth_time: u64,
+    acr: &'a str,
     client_id: &'a str,
     jti: String,
     scope: &'a str,
+    tid: &'a str,
+    plan: &'a str,
 }
 
 fn encoding_key(alg: &str) -> EncodingKey {
@@ -102,10 +108,14 @@ fn mint_with(alg: &str, key: &EncodingKey, jti: String, issued: u64, exp: u64, i
         aud,
         exp,
         iat: issued,
+        nbf: issued,
         auth_time: issued - 60,
+        acr: "1",
         client_id: "s6BhdRkqt3",
         jti,
         scope,
+        tid: "acme",
+        plan: "pro",
     };
     jsonwebtoken::encode(&header, &claims, key).expect("signing")
 }
@@ -140,12 +150,14 @@ pub fn tokens_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("tokens")
 }
 
+// `.v2`: the claims set with `nbf`, `acr`, `tid` and `plan`; pools minted
+// with the earlier, shorter claims are not reused.
 pub fn tokens_file(alg: &str) -> PathBuf {
-    tokens_dir().join(format!("{alg}.txt"))
+    tokens_dir().join(format!("{alg}.v2.txt"))
 }
 
 pub fn pool_file(alg: &str) -> PathBuf {
-    tokens_dir().join(format!("{alg}.pool"))
+    tokens_dir().join(format!("{alg}.v2.pool"))
 }
 
 /// Capacity of scopeguard's verified-token cache, in entries of this size
@@ -173,7 +185,7 @@ pub fn ensure_tokens(alg: &str) {
     let issued = now();
     let exp = issued + 3 * 24 * 3600;
     let key = encoding_key(alg);
-    let reused = mint_one(alg, &key, "reused-token".into(), issued, exp);
+    let reused = mint_one(alg, &key, "7e57ab1e".into(), issued, exp);
     let pool_size = 3 * cache_capacity(&reused);
     let started = std::time::Instant::now();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -184,7 +196,7 @@ pub fn ensure_tokens(alg: &str) {
                 scope.spawn(move || {
                     (t..pool_size)
                         .step_by(threads)
-                        .map(|i| mint_one(alg, key, format!("{i:032x}"), issued, exp))
+                        .map(|i| mint_one(alg, key, format!("{i:08x}"), issued, exp))
                         .collect::<Vec<_>>()
                 })
             })
@@ -204,7 +216,9 @@ pub fn ensure_tokens(alg: &str) {
     out.flush().unwrap();
     pool_out.flush().unwrap();
     eprintln!(
-        "minted {pool_size} {alg} tokens (cache capacity ~{} entries) in {:.1?}",
+        "minted {pool_size} {alg} tokens (reused token {} bytes, {} scopes; cache capacity ~{} entries) in {:.1?}",
+        reused.len(),
+        SCOPE.split(' ').count(),
         cache_capacity(&reused),
         started.elapsed()
     );

@@ -6,6 +6,7 @@
 //! bench mint                                   # mint the token pools (bench/target/tokens)
 //! bench inproc    VARIANT ALG MODE RUNS        # median ns/request, in-process
 //! bench callgrind VARIANT ALG MODE N          # one measured batch (run under valgrind)
+//! bench allocs    VARIANT ALG MODE N           # heap allocations per request
 //! bench serve     VARIANT ALG PORT             # the variant on 127.0.0.1:PORT
 //! bench decision  REQUIREMENT N                # N scope decisions (run under valgrind)
 //! ```
@@ -13,6 +14,8 @@
 //! a token not seen before, from a pool three times the cache's capacity).
 
 mod common;
+mod counting_alloc;
+mod forward;
 mod report;
 mod variants;
 
@@ -35,6 +38,10 @@ fn main() {
             println!("RESULT ns={ns:.1}");
         }
         "callgrind" => callgrind(arg(1), arg(2), arg(3), arg(4).parse().expect("N")),
+        "allocs" => {
+            let per_request = allocs(arg(1), arg(2), arg(3), arg(4).parse().expect("N"));
+            println!("RESULT allocs={per_request:.2}");
+        }
         "serve" => serve(arg(1), arg(2), arg(3).parse().expect("PORT")),
         "all" => report::all(&args[1..]),
         "check" => check(),
@@ -45,7 +52,7 @@ fn main() {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench all | mint | inproc V ALG MODE RUNS | callgrind V ALG MODE N | serve V ALG PORT | decision REQUIREMENT N"
+        "usage: bench all | mint | inproc V ALG MODE RUNS | callgrind V ALG MODE N | allocs V ALG MODE N | serve V ALG PORT | decision REQUIREMENT N"
     );
     std::process::exit(2)
 }
@@ -227,6 +234,32 @@ fn callgrind(variant: &str, alg: &str, mode: &str, n: usize) {
     }
 }
 
+/// Heap allocations per request over a batch of `n` after the warm-up of
+/// `bench callgrind`, counted by the global allocator (`counting_alloc`).
+fn allocs(variant: &str, alg: &str, mode: &str, n: usize) -> f64 {
+    let warmup = 20;
+    let limit = if mode == "fresh" { warmup + n + 10 } else { usize::MAX };
+    let count = |batch: &mut dyn FnMut(usize)| {
+        batch(warmup);
+        let before = counting_alloc::allocations();
+        batch(n);
+        (counting_alloc::allocations() - before) as f64 / n as f64
+    };
+    if variants::is_actix(variant) {
+        let mut cursor = Cursor { headers: headers(alg, mode, limit, actix_header), next: 0 };
+        let sys = actix_web::rt::System::new();
+        with_actix_app!(variant, alg, |make| {
+            let app = sys.block_on(actix_web::test::init_service(make()));
+            count(&mut |n| bench_batch_actix(&sys, &app, &mut cursor, n))
+        })
+    } else {
+        let mut cursor = Cursor { headers: headers(alg, mode, limit, axum_header), next: 0 };
+        let rt = current_thread();
+        let app = rt.block_on(variants::axum_app(variant, alg));
+        count(&mut |n| bench_batch_axum(&rt, &app, &mut cursor, n))
+    }
+}
+
 /// The ten granted scopes of `scopeguard-core/benches/scope_decision.rs`.
 const DECISION_GRANTED: &str = "openid profile email order report:read inventory:price.write \
     urn:example:billing:read inventory:sales transaction-42 https://api.example.com/x";
@@ -289,7 +322,7 @@ fn check() {
     let mut failures = 0;
     for alg in ALGS {
         let tokens = common::check_tokens(alg);
-        for variant in variants::VARIANTS.iter().filter(|v| !v.ends_with("unprotected")) {
+        for variant in variants::VARIANTS.iter().filter(|v| !v.ends_with("unprotected") && !variants::is_baseline(v)) {
             if !variants::supports(variant, alg) {
                 continue;
             }

@@ -55,6 +55,8 @@ struct Results {
     ns: BTreeMap<Key, f64>,
     ir: BTreeMap<Key, f64>,
     rps: BTreeMap<Key, f64>,
+    /// Heap allocations per request (reused mode).
+    allocs: BTreeMap<Key, f64>,
     /// Wall-clock ratios, each to the floor measured just before the variant.
     ns_ratio: BTreeMap<Key, f64>,
     rps_ratio: BTreeMap<Key, f64>,
@@ -93,13 +95,17 @@ fn target_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target")
 }
 
-/// The variants to measure: the floors always.
+/// The variants to measure: the floors always, the forwarding baselines of
+/// the selected scopeguard variants.
 fn selected(o: &Options) -> Vec<&'static str> {
+    let chosen = |v: &str| o.only.as_ref().is_none_or(|only| only.iter().any(|x| x == v));
     VARIANTS
         .iter()
         .copied()
         .filter(|v| {
-            v.ends_with("unprotected") || o.only.as_ref().is_none_or(|only| only.iter().any(|x| x == v))
+            v.ends_with("unprotected")
+                || chosen(v)
+                || VARIANTS.iter().any(|s| chosen(s) && variants::baseline_of(s) == Some(*v))
         })
         .collect()
 }
@@ -136,6 +142,13 @@ pub fn all(args: &[String]) {
             }
         }
         eprintln!("callgrind done at {:.0?}", started.elapsed());
+    }
+    for (mode, alg, variant) in combos.iter().filter(|(m, _, _)| *m == "reused") {
+        let out = run(Command::new(exe()).args(["allocs", variant, alg, mode, "2000"]));
+        if let Some(n) = out.as_deref().and_then(|s| field(s, "RESULT allocs=")) {
+            eprintln!("allocs    {mode:6} {alg:5} {variant:26} {n:>10.2} per request");
+            r.allocs.insert((*mode, alg.clone(), *variant), n);
+        }
     }
     if o.wrk {
         write_lua();
@@ -295,12 +308,45 @@ fn markdown(r: &Results, o: &Options, list: &[&'static str]) -> String {
         }
         let _ = writeln!(md);
     };
+    own_cost(&mut md, r, o, list);
     for mode in MODES {
         table(&mut md, "Instructions per request (callgrind)", &r.ir, None, mode, true);
         table(&mut md, "In-process ns per request (tower oneshot / actix test service, median)", &r.ns, Some(&r.ns_ratio), mode, false);
         table(&mut md, "End-to-end requests/s (wrk, loopback)", &r.rps, Some(&r.rps_ratio), mode, false);
     }
     md
+}
+
+/// scopeguard's own cost with a reused token: each scopeguard variant minus
+/// its forwarding-only baseline of the same shape, same run.
+fn own_cost(md: &mut String, r: &Results, o: &Options, list: &[&'static str]) {
+    if r.ir.is_empty() && r.allocs.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "#### scopeguard's own cost — one token reused (variant − its forwarding baseline)\n");
+    let _ = write!(md, "| variant | baseline |");
+    for a in &o.algs {
+        let _ = write!(md, " {a} Ir | {a} allocs |");
+    }
+    let _ = write!(md, "\n| --- | --- |");
+    for _ in &o.algs {
+        let _ = write!(md, " ---: | ---: |");
+    }
+    let _ = writeln!(md);
+    for v in list {
+        let Some(b) = variants::baseline_of(v) else { continue };
+        let _ = write!(md, "| `{v}` | `{b}` |");
+        for a in &o.algs {
+            let diff = |map: &BTreeMap<Key, f64>| {
+                Some(map.get(&("reused", a.clone(), *v))? - map.get(&("reused", a.clone(), b))?)
+            };
+            let ir = diff(&r.ir).map_or("–".to_owned(), |x| format!("{x:.0}"));
+            let allocs = diff(&r.allocs).map_or("–".to_owned(), |x| format!("{x:+.2}"));
+            let _ = write!(md, " {ir} | {allocs} |");
+        }
+        let _ = writeln!(md);
+    }
+    let _ = writeln!(md);
 }
 
 fn mode_name(mode: &str) -> &'static str {

@@ -15,10 +15,13 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use crate::common::{self, AUDIENCE, ISSUER, PATH, REQUIRED_SCOPE, keys};
+use crate::forward::{ForwardLayer, ForwardMiddleware};
 
 /// Every variant, in table order.
 pub const VARIANTS: &[&str] = &[
     "axum-unprotected",
+    "axum-forward-layer",
+    "axum-forward-layers",
     "axum-jsonwebtoken-mw",
     "axum-jwt-authorizer",
     "axum-aliri",
@@ -27,6 +30,8 @@ pub const VARIANTS: &[&str] = &[
     "axum-scopeguard-scoped",
     "axum-scopeguard-macro",
     "actix-unprotected",
+    "actix-forward-wrap",
+    "actix-forward-wraps",
     "actix-scopeguard-layer",
     "actix-scopeguard-scoped",
     "actix-scopeguard-macro",
@@ -38,6 +43,23 @@ pub fn is_actix(variant: &str) -> bool {
 
 pub fn floor_of(variant: &str) -> &'static str {
     if is_actix(variant) { "actix-unprotected" } else { "axum-unprotected" }
+}
+
+/// A forwarding-only baseline: no authentication, answers every request.
+pub fn is_baseline(variant: &str) -> bool {
+    variant.contains("-forward-")
+}
+
+/// The forwarding-only baseline of the same shape as a scopeguard variant:
+/// scopeguard's own cost is the variant minus this, in the same run.
+pub fn baseline_of(variant: &str) -> Option<&'static str> {
+    Some(match variant {
+        "axum-scopeguard-layer" => "axum-forward-layers",
+        "axum-scopeguard-scoped" | "axum-scopeguard-macro" => "axum-forward-layer",
+        "actix-scopeguard-layer" => "actix-forward-wraps",
+        "actix-scopeguard-scoped" | "actix-scopeguard-macro" => "actix-forward-wrap",
+        _ => return None,
+    })
 }
 
 /// Whether the variant can verify `alg` (n/a otherwise).
@@ -269,16 +291,13 @@ async fn claims_scope_mw(request: Request, next: Next) -> Response {
 pub async fn axum_app(variant: &str, alg: &str) -> Router {
     let router = match variant {
         "axum-unprotected" => Router::new().route(PATH, get(ok)),
-        // Not in `VARIANTS`: axum's own price for a route layer and a router
-        // layer that do nothing, the shape of `axum-scopeguard-layer`
-        // (`bench callgrind axum-identity-layers ALG reused N`).
-        "axum-identity-layers" => Router::new()
-            .route(PATH, get(ok).route_layer(tower::layer::util::Identity::new()))
-            .layer(tower::layer::util::Identity::new()),
-        // The same with the router layer only, the shape of `Scoped`/macro.
-        "axum-identity-layer" => Router::new()
-            .route(PATH, get(ok))
-            .layer(tower::layer::util::Identity::new()),
+        // Baselines: axum's own price for a router layer and a route layer
+        // that only forward, the shape of `axum-scopeguard-layer` ...
+        "axum-forward-layers" => Router::new()
+            .route(PATH, get(ok).route_layer(ForwardLayer))
+            .layer(ForwardLayer),
+        // ... and for the router layer alone, the shape of `Scoped`/macro.
+        "axum-forward-layer" => Router::new().route(PATH, get(ok)).layer(ForwardLayer),
         "axum-jsonwebtoken-mw" => Router::new()
             .route(PATH, get(ok))
             .layer(middleware::from_fn_with_state(handwritten(alg), handwritten_mw)),
@@ -348,8 +367,11 @@ pub fn actix_config(variant: &str) -> impl Fn(&mut actix_web::web::ServiceConfig
     use actix_web::web;
     let variant = variant.to_owned();
     move |cfg: &mut web::ServiceConfig| match variant.as_str() {
-        "actix-unprotected" => {
+        "actix-unprotected" | "actix-forward-wrap" => {
             cfg.route(PATH, web::get().to(sg_actix::ok));
+        }
+        "actix-forward-wraps" => {
+            cfg.service(web::resource(PATH).wrap(ForwardMiddleware).route(web::get().to(sg_actix::ok)));
         }
         "actix-scopeguard-layer" => {
             cfg.service(
@@ -378,6 +400,9 @@ macro_rules! with_actix_app {
         let config = $crate::variants::actix_config(variant);
         if variant == "actix-unprotected" {
             let $make = move || actix_web::App::new().configure(config.clone());
+            $body
+        } else if $crate::variants::is_baseline(variant) {
+            let $make = move || actix_web::App::new().configure(config.clone()).wrap($crate::forward::ForwardMiddleware);
             $body
         } else {
             let validator = std::sync::Arc::new($crate::variants::scopeguard_validator($alg));

@@ -19,7 +19,16 @@ impl RequestHead for Head<'_> {
     }
 
     fn header_values<'a>(&'a self, name: &'static str) -> impl Iterator<Item = &'a [u8]> {
-        self.0.headers().get_all(name).map(HeaderValue::as_bytes)
+        use actix_web::http::header;
+        // The names read on every request as `HeaderName` constants: a
+        // `&str` name is parsed (and lower-cased) on each lookup.
+        let headers = self.0.headers();
+        let all = match name {
+            "authorization" => headers.get_all(header::AUTHORIZATION),
+            "access-control-request-method" => headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD),
+            _ => headers.get_all(name),
+        };
+        all.map(HeaderValue::as_bytes)
     }
 }
 

@@ -174,7 +174,7 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Future = ResponseFuture<B>;
+    type Future = ResponseFuture<S::Future, B>;
 
     forward_ready!(service);
 
@@ -188,14 +188,14 @@ where
             Admission::Validate(pending) => pending,
         };
         let service = Rc::clone(&self.service);
-        Box::pin(async move {
+        ResponseFuture::boxed(Box::pin(async move {
             match pending.run().await {
                 Ok(admitted) => {
                     admitted.insert_into(&mut ExtensionsMut(request.extensions_mut()));
                     forward(&*service, request).await
                 }
-                Err(denial) => deny(request, &denial).await,
+                Err(denial) => deny::<S::Future, B>(request, &denial).await,
             }
-        })
+        }))
     }
 }

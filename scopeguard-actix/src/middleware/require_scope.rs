@@ -119,7 +119,7 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
-    type Future = ResponseFuture<B>;
+    type Future = ResponseFuture<S::Future, B>;
 
     forward_ready!(service);
 

@@ -16,7 +16,7 @@
 //!   selection (no denial: another route may match).
 
 use super::authorization::{Denial, authenticated, authorize_request, layer_renderer};
-use super::extensions::ExtensionSource;
+use super::extensions::{ExtensionSource, admitted_state};
 use crate::claims::FromPrincipal;
 use crate::error::Misconfiguration;
 use crate::registry::registered_requirement;
@@ -50,10 +50,10 @@ pub fn admit<C: FromPrincipal>(
 ) -> Result<(Principal, C), Denial> {
     let params = requirement.has_templates().then(|| request.path_params());
     let extensions = request.extensions();
-    let renderer = extensions.get();
+    let (renderer, principal) = admitted_state(extensions);
     let principal = match &params {
-        Some(params) => authorize_request(renderer, extensions.get(), requirement, params),
-        None => authorize_request(renderer, extensions.get(), requirement, &()),
+        Some(params) => authorize_request(renderer, principal, requirement, params),
+        None => authorize_request(renderer, principal, requirement, &()),
     }?;
     with_claims(principal, extensions)
 }
@@ -66,7 +66,8 @@ pub fn admit_caller<C: FromPrincipal>(
     request: &(impl RequestContext + ?Sized),
 ) -> Result<(Principal, C), Denial> {
     let extensions = request.extensions();
-    let principal = authenticated(extensions.get(), extensions.get())?;
+    let (renderer, principal) = admitted_state(extensions);
+    let principal = authenticated(renderer, principal)?;
     with_claims(principal, extensions)
 }
 
@@ -100,10 +101,10 @@ pub fn admit_registered(id: u64, request: &mut (impl RequestContext + ?Sized)) -
         }
     };
     let params = requirement.has_templates().then(|| request.path_params());
-    let extensions = request.extensions();
+    let (renderer, principal) = admitted_state(request.extensions());
     match &params {
-        Some(params) => authorize_request(extensions.get(), extensions.get(), requirement, params),
-        None => authorize_request(extensions.get(), extensions.get(), requirement, &()),
+        Some(params) => authorize_request(renderer, principal, requirement, params),
+        None => authorize_request(renderer, principal, requirement, &()),
     }
     .map(drop)
 }

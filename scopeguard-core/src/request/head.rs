@@ -54,5 +54,12 @@ pub fn is_cors_preflight(request: &(impl RequestHead + ?Sized)) -> bool {
 }
 
 fn values<'a>(headers: &'a http::HeaderMap, name: &'static str) -> impl Iterator<Item = &'a [u8]> {
-    headers.get_all(name).into_iter().map(http::HeaderValue::as_bytes)
+    // The names read on every request as `HeaderName` constants: a `&str`
+    // name is parsed (and lower-cased) on each lookup, ~150 instructions.
+    let all = match name {
+        "authorization" => headers.get_all(http::header::AUTHORIZATION),
+        "access-control-request-method" => headers.get_all(http::header::ACCESS_CONTROL_REQUEST_METHOD),
+        _ => headers.get_all(name),
+    };
+    all.into_iter().map(http::HeaderValue::as_bytes)
 }

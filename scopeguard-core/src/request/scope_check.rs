@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::authorization::{CorsPreflight, Denial, authorize_request};
-use super::extensions::ExtensionSource;
+use super::extensions::{ExtensionSource, admitted_state};
 use crate::Requirement;
 use crate::requirement::PathParams;
 
@@ -90,7 +90,8 @@ impl ScopeCheck {
         if extensions.get::<CorsPreflight>().is_some() {
             return Ok(());
         }
-        authorize_request(extensions.get(), extensions.get(), &self.requirement, params).map(drop)
+        let (renderer, principal) = admitted_state(extensions);
+        authorize_request(renderer, principal, &self.requirement, params).map(drop)
     }
 }
 

@@ -1,0 +1,78 @@
+//! Middleware that does nothing but forward the request: the baselines
+//! that give what each framework itself charges for the shape of a
+//! scopeguard variant (a router layer, a router layer plus a route layer;
+//! actix: an app `wrap`, an app `wrap` plus a resource `wrap`).
+
+use std::future::{Ready, ready};
+use std::task::{Context, Poll};
+
+/// A tower layer whose service calls its inner service and returns its
+/// future unchanged.
+#[derive(Clone, Copy, Default)]
+pub struct ForwardLayer;
+
+impl<S> tower::Layer<S> for ForwardLayer {
+    type Service = Forward<S>;
+
+    fn layer(&self, inner: S) -> Forward<S> {
+        Forward { inner }
+    }
+}
+
+/// The service of [`ForwardLayer`] (tower) and of [`ForwardMiddleware`]
+/// (actix).
+#[derive(Clone)]
+pub struct Forward<S> {
+    inner: S,
+}
+
+impl<S, R> tower::Service<R> for Forward<S>
+where
+    S: tower::Service<R>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> S::Future {
+        self.inner.call(request)
+    }
+}
+
+/// An actix middleware (`App::wrap`, `Resource::wrap`) that forwards.
+#[derive(Clone, Copy, Default)]
+pub struct ForwardMiddleware;
+
+impl<S, R> actix_web::dev::Transform<S, R> for ForwardMiddleware
+where
+    S: actix_web::dev::Service<R>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Transform = Forward<S>;
+    type InitError = ();
+    type Future = Ready<Result<Forward<S>, ()>>;
+
+    fn new_transform(&self, inner: S) -> Self::Future {
+        ready(Ok(Forward { inner }))
+    }
+}
+
+impl<S, R> actix_web::dev::Service<R> for Forward<S>
+where
+    S: actix_web::dev::Service<R>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    actix_web::dev::forward_ready!(inner);
+
+    fn call(&self, request: R) -> S::Future {
+        self.inner.call(request)
+    }
+}
