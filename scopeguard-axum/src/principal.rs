@@ -6,8 +6,8 @@ use std::ops::Deref;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
-use scopeguard_core::claims::{Claims, FromPrincipal};
 use scopeguard_core::request::{admit_caller, admit_optional};
+use scopeguard_core::validation::claims::{Claims, FromPrincipal};
 
 use crate::AuthRejection;
 use crate::context::AxumRequest;

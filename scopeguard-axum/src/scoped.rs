@@ -5,8 +5,8 @@ use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;
 use http::request::Parts;
-use scopeguard_core::claims::{Claims, FromPrincipal};
 use scopeguard_core::request::admit;
+use scopeguard_core::validation::claims::{Claims, FromPrincipal};
 use scopeguard_core::{NamedRequirement, Principal};
 
 use crate::AuthRejection;

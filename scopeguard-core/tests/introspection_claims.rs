@@ -10,7 +10,7 @@ use introspection_server::{
     AUDIENCE, CLIENT_ID, CLIENT_SECRET, ISSUER, IntrospectionServer, active, now, rejection,
 };
 use scopeguard_core::error::{InvalidToken, StepUpRequired};
-use scopeguard_core::introspection::{IntrospectionConfigProblem, IntrospectionValidator};
+use scopeguard_core::validation::introspection::{IntrospectionConfigProblem, IntrospectionValidator};
 use scopeguard_core::{AuthError, Requirement};
 use serde_json::json;
 

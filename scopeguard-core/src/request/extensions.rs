@@ -3,7 +3,7 @@
 //!
 //! The authentication step inserts one of: the admitted
 //! [`Principal`](crate::Principal) (carrying its layer's
-//! [`DenialRenderer`](crate::renderer::DenialRenderer)), the renderer alone
+//! [`DenialRenderer`](crate::error::DenialRenderer)), the renderer alone
 //! (no credentials), or the renderer with [`CorsPreflight`](crate::request::CorsPreflight).
 //! Core implements both traits for [`http::Extensions`]; an adapter whose
 //! framework has its own extensions type implements them on a wrapper.
