@@ -13,4 +13,5 @@ pub mod metadata;
 #[cfg_attr(docsrs, doc(cfg(feature = "utoipa")))]
 pub mod openapi;
 pub mod registry;
+mod scope_macro;
 pub mod usage;
