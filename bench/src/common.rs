@@ -161,7 +161,7 @@ pub fn pool_file(alg: &str) -> PathBuf {
 }
 
 /// Capacity of scopeguard's verified-token cache, in entries of this size
-/// (scopeguard-core/src/token_cache.rs: bounded by bytes, an entry
+/// (scopeguard-core/src/validation/jwt/token_cache.rs: bounded by bytes, an entry
 /// weighs its token + its claims JSON + 256).
 pub fn cache_capacity(token: &str) -> usize {
     let payload = token.split('.').nth(1).expect("payload");

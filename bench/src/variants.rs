@@ -75,7 +75,7 @@ async fn ok() -> &'static str {
 // ---------------------------------------------------------------- scopeguard
 
 pub fn scopeguard_validator(alg: &str) -> scopeguard_core::JwtValidator {
-    use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
+    use scopeguard_core::validation::keys::{KeySet, StaticKeys, VerificationKey};
     let key = match alg {
         "HS256" => VerificationKey::hmac_secret(keys::HMAC_SECRET),
         "RS256" => VerificationKey::rsa_pem(keys::RSA_PUBLIC).expect("RSA key"),

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use oidc_support::{CLIENT_ID, OidcProvider, TokenError};
 use scopeguard_core::error::{InvalidToken, Unavailable};
-use scopeguard_core::jwt::{JwtValidator, TypeCheck};
-use scopeguard_core::keys::{JwksSource, KeySource};
+use scopeguard_core::validation::jwt::{JwtValidator, TypeCheck};
+use scopeguard_core::validation::keys::{JwksSource, KeySource};
 use scopeguard_core::{AuthError, GrantedScopes, Requirement};
 
 /// The resource the validators protect: the conformance servers' default

@@ -15,7 +15,7 @@
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use scopeguard_core::bearer::is_b64token;
+use scopeguard_core::request::bearer::is_b64token;
 use scopeguard_core::error::{InvalidRequest, InvalidToken};
 use scopeguard_core::{AuthError, BearerConfig, extract_bearer, extract_bearer_from_values};
 

@@ -10,7 +10,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scopeguard_core::scope::is_scope_byte;
+use scopeguard_core::scopes::scope::is_scope_byte;
 use scopeguard_core::{GrantedScopes, Requirement, ScopePolicy};
 
 fuzz_target!(|data: &[u8]| {
@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     let elements: Vec<&str> = text.split(',').collect();
     let as_json_array = serde_json::to_string(&elements).expect("an array serializes");
     let from_array = serde_json::from_str::<GrantedScopes>(&as_json_array);
-    let all_tokens = elements.iter().all(|element| scopeguard_core::scope::validate(element).is_ok());
+    let all_tokens = elements.iter().all(|element| scopeguard_core::scopes::scope::validate(element).is_ok());
     assert_eq!(from_array.is_ok(), all_tokens, "{as_json_array}");
     if let Ok(set) = &from_array {
         assert_eq!(set, &GrantedScopes::from_tokens(&elements).expect("the same tokens"));

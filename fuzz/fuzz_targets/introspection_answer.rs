@@ -22,7 +22,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use scopeguard_core::introspection::IntrospectionValidator;
+use scopeguard_core::validation::introspection::IntrospectionValidator;
 use scopeguard_core::{AuthError, GrantedScopes};
 use scopeguard_fuzz::{AUDIENCE, ISSUER, now, runtime};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};

@@ -12,8 +12,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scopeguard_core::jwt::Algorithm;
-use scopeguard_core::keys::KeySet;
+use scopeguard_core::validation::jwt::Algorithm;
+use scopeguard_core::validation::keys::KeySet;
 use serde_json::Value;
 
 const ALGORITHMS: [Algorithm; 12] = [

@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scopeguard_core::requirement::compile_time;
+use scopeguard_core::scopes::requirement::compile_time;
 use scopeguard_core::{GrantedScopes, Requirement, Scope, ScopePolicy};
 
 fuzz_target!(|data: &[u8]| {
@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(reparsed.to_string(), displayed, "display is stable");
 
     for scope in requirement.scopes() {
-        assert!(scopeguard_core::scope::validate(scope.as_str()).is_ok(), "{scope:?}");
+        assert!(scopeguard_core::scopes::scope::validate(scope.as_str()).is_ok(), "{scope:?}");
     }
     if !requirement.has_templates() && requirement.step_up().is_empty() {
         let all = GrantedScopes::from_tokens(requirement.scopes().map(Scope::as_str))

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use scopeguard_core::JwtValidator;
-use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
+use scopeguard_core::validation::keys::{KeySet, StaticKeys, VerificationKey};
 
 pub const ISSUER: &str = "https://issuer.example";
 pub const AUDIENCE: &str = "orders-api";

@@ -5,8 +5,8 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use scopeguard_core::NamedRequirement;
-use scopeguard_core::claims::{Claims, FromPrincipal};
 use scopeguard_core::request::{admit, admit_caller, admit_optional};
+use scopeguard_core::validation::claims::{Claims, FromPrincipal};
 
 use crate::AuthRejection;
 use crate::context::ActixRequest;

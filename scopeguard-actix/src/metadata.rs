@@ -13,7 +13,7 @@
 //! ```
 //! use actix_web::{App, web};
 //! use scopeguard_actix::{AuthMiddleware, Authenticator, ChallengeConfig, RequireScope, metadata};
-//! use scopeguard_actix::core::metadata::ProtectedResourceMetadata;
+//! use scopeguard_actix::core::inventory::metadata::ProtectedResourceMetadata;
 //! # use scopeguard_actix::{AuthError, TokenValidator};
 //! # struct MyValidator;
 //! # impl TokenValidator for MyValidator {
@@ -50,7 +50,7 @@ use std::sync::Arc;
 
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, Resource, web};
-use scopeguard_core::metadata::ProtectedResourceMetadata;
+use scopeguard_core::inventory::metadata::ProtectedResourceMetadata;
 
 /// A resource serving `metadata` at its path; register it outside the
 /// authentication middleware (see the [module documentation](self)).

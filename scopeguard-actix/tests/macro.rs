@@ -6,7 +6,7 @@ mod support;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, get, post, route, routes, test, web};
-use scopeguard_actix::core::registry::registered_requirements;
+use scopeguard_actix::core::inventory::registry::registered_requirements;
 use scopeguard_actix::requires_scope;
 use support::{
     assert_insufficient_scope, assert_missing_token, assert_server_error, get as get_with, middleware, send,

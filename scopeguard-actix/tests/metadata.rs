@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 
 use actix_web::{App, web};
 use raw_http::{RawAnswer, request};
-use scopeguard_actix::core::metadata::{ProtectedResourceMetadata, WELL_KNOWN_PATH};
+use scopeguard_actix::core::inventory::metadata::{ProtectedResourceMetadata, WELL_KNOWN_PATH};
 use scopeguard_actix::{
     AuthMiddleware, ChallengeConfig, RequireScope, Scoped, metadata, requires_scope, scope,
 };

@@ -8,7 +8,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::{App, test, web};
-use scopeguard_actix::core::keys::{KeySet, StaticKeys};
+use scopeguard_actix::core::validation::keys::{KeySet, StaticKeys};
 use scopeguard_actix::test_util::TestIssuer;
 use scopeguard_actix::{AuthMiddleware, JwtValidator, Principal, RequireScope, Scoped, scope};
 use serde_json::json;

@@ -4,8 +4,8 @@
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 use scopeguard_core::NamedRequirement;
-use scopeguard_core::claims::FromPrincipal;
 use scopeguard_core::request::{admit, admit_caller, admit_optional};
+use scopeguard_core::validation::claims::FromPrincipal;
 
 use crate::AuthRejection;
 use crate::context::AxumRequest;

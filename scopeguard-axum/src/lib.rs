@@ -57,12 +57,12 @@ pub use require_scope::RequireScope;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::macro_support::HandlerRequirement;
-    pub use scopeguard_core::registry::{RegisteredRequirement, inventory};
+    pub use scopeguard_core::inventory::registry::{RegisteredRequirement, inventory};
 }
 
 /// The framework-independent core, for what this crate does not re-export.
 pub use scopeguard_core as core;
 #[cfg(feature = "utoipa")]
-pub use scopeguard_core::openapi;
+pub use scopeguard_core::inventory::openapi;
 pub use scopeguard_core::prelude::*;
 pub use scopeguard_core::tower::AuthLayer;

@@ -100,13 +100,13 @@ use crate::context::AxumRequest;
 /// ```
 ///
 /// Every requirement written with the macro is listed by
-/// [`registered_requirements`](scopeguard_core::registry::registered_requirements).
+/// [`registered_requirements`](scopeguard_core::inventory::registry::registered_requirements).
 /// The expansion names this crate as `::scopeguard_axum`: depend on it under
 /// that name.
 pub use scopeguard_macros::requires_scope_axum as requires_scope;
 
 /// The extractor `#[requires_scope]` adds to a handler: checks the
-/// requirement registered under `ID` (see `scopeguard_core::registry`).
+/// requirement registered under `ID` (see `scopeguard_core::inventory::registry`).
 #[derive(Debug, Clone, Copy)]
 pub struct HandlerRequirement<const ID: u64>(());
 

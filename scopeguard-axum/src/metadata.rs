@@ -9,7 +9,7 @@
 //! ```
 //! use axum::{Router, routing::get};
 //! use scopeguard_axum::{AuthLayer, Authenticator, ChallengeConfig, RequireScope, metadata};
-//! use scopeguard_axum::core::metadata::ProtectedResourceMetadata;
+//! use scopeguard_axum::core::inventory::metadata::ProtectedResourceMetadata;
 //! # use scopeguard_axum::{AuthError, TokenValidator};
 //! # struct MyValidator;
 //! # impl TokenValidator for MyValidator {
@@ -43,7 +43,7 @@ use axum::body::Body;
 use axum::response::Response;
 use axum::routing::get;
 use http::{HeaderValue, StatusCode, header};
-use scopeguard_core::metadata::ProtectedResourceMetadata;
+use scopeguard_core::inventory::metadata::ProtectedResourceMetadata;
 
 /// A router serving `metadata` at its path; merge it outside the
 /// authentication layer (see the [module documentation](self)).

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::routing::get;
 use http::StatusCode;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use scopeguard_axum::core::keys::{KeySet, StaticKeys, VerificationKey};
+use scopeguard_axum::core::validation::keys::{KeySet, StaticKeys, VerificationKey};
 use scopeguard_axum::{AuthLayer, JwtValidator, Principal, RequireScope};
 use serde_json::{Value, json};
 use support::get as get_with;

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use captured_logs::capture;
 use http::StatusCode;
-use scopeguard_axum::core::registry::registered_requirements;
+use scopeguard_axum::core::inventory::registry::registered_requirements;
 use scopeguard_axum::requires_scope;
 use support::{
     assert_insufficient_scope, assert_missing_token, assert_server_error, auth_layer, get as get_with, send,

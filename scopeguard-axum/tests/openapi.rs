@@ -11,7 +11,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
 use http::{Method, Request};
-use scopeguard_axum::core::catalogue::ScopeCatalogue;
+use scopeguard_axum::core::inventory::catalogue::ScopeCatalogue;
 use scopeguard_axum::openapi::{OAuth2Flow, OAuth2Security};
 use scopeguard_axum::{AuthLayer, requires_scope};
 use serde_json::{Value, json};

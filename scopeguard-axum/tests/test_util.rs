@@ -7,7 +7,7 @@ mod support;
 use axum::Router;
 use axum::routing::get;
 use http::StatusCode;
-use scopeguard_axum::core::keys::{KeySet, StaticKeys};
+use scopeguard_axum::core::validation::keys::{KeySet, StaticKeys};
 use scopeguard_axum::test_util::TestIssuer;
 use scopeguard_axum::{AuthLayer, JwtValidator, Principal, RequireScope, Scoped, scope};
 use serde_json::json;

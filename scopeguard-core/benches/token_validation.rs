@@ -17,8 +17,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use divan::{Bencher, black_box};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use scopeguard_core::JwtValidator;
-use scopeguard_core::jwt::Algorithm;
-use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
+use scopeguard_core::validation::jwt::Algorithm;
+use scopeguard_core::validation::keys::{KeySet, StaticKeys, VerificationKey};
 
 fn main() {
     divan::main();

@@ -194,7 +194,7 @@ pub enum Misconfiguration {
     #[error("the requirement of this #[requires_scope] handler cannot be resolved: {detail}")]
     UnresolvedRequirement {
         /// The stable label of the cause (a
-        /// [`RegistryError`](crate::registry::RegistryError) label).
+        /// [`RegistryError`](crate::inventory::registry::RegistryError) label).
         label: &'static str,
         /// What is wrong, for the log.
         detail: String,
@@ -293,6 +293,11 @@ impl From<crate::ScopeDenial> for AuthError {
         }
     }
 }
+
+pub mod challenge;
+mod denial_renderer;
+
+pub use denial_renderer::{DenialRenderer, log_denial};
 
 #[cfg(test)]
 mod tests;

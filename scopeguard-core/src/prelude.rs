@@ -12,8 +12,8 @@
 
 #[cfg(feature = "jwt")]
 pub use crate::JwtValidator;
-pub use crate::claims::{Claims, FromPrincipal};
 pub use crate::request::Authenticator;
+pub use crate::validation::claims::{Claims, FromPrincipal};
 pub use crate::{
     AuthError, BearerConfig, ChallengeConfig, ErrorBody, ErrorResponse, GrantedScopes, NamedRequirement,
     Requirement, Scope, ScopePolicy, TokenValidator, scope,

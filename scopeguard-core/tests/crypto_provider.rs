@@ -30,10 +30,10 @@ fn process_backend() -> Backend {
 fn the_backend_of_scopeguard_s_features_is_installed_once() {
     std::thread::scope(|threads| {
         for _ in 0..4 {
-            threads.spawn(scopeguard_core::jwt::install_crypto_provider);
+            threads.spawn(scopeguard_core::validation::jwt::install_crypto_provider);
         }
     });
-    scopeguard_core::jwt::install_crypto_provider();
+    scopeguard_core::validation::jwt::install_crypto_provider();
 
     let expected = if cfg!(feature = "aws-lc-rs") {
         Backend::AwsLcRs

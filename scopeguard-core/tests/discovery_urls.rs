@@ -15,7 +15,7 @@ mod remote_support;
 use std::time::Duration;
 
 use remote_support::{KeyServer, Reply, ed25519, jwks};
-use scopeguard_core::keys::{JwksSource, KeySource};
+use scopeguard_core::validation::keys::{JwksSource, KeySource};
 
 const TIMEOUT: Duration = Duration::from_millis(300);
 

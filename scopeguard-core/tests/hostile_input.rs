@@ -24,10 +24,10 @@ use fault_server::{Fault, FaultServer};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use proptest::collection::vec;
 use proptest::prelude::*;
-use scopeguard_core::bearer::is_b64token;
 use scopeguard_core::error::{InvalidRequest, InvalidToken, Unavailable};
-use scopeguard_core::introspection::IntrospectionValidator;
-use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
+use scopeguard_core::request::bearer::is_b64token;
+use scopeguard_core::validation::introspection::IntrospectionValidator;
+use scopeguard_core::validation::keys::{KeySet, StaticKeys, VerificationKey};
 use scopeguard_core::{AuthError, BearerConfig, JwtValidator, Principal, extract_bearer_from_values};
 use serde_json::{Value, json};
 
@@ -162,7 +162,7 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 fn jwt_validator() -> &'static JwtValidator {
     static VALIDATOR: OnceLock<JwtValidator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
-        scopeguard_core::jwt::install_crypto_provider();
+        scopeguard_core::validation::jwt::install_crypto_provider();
         let keys = KeySet::new(FIXTURES.iter().map(Fixture::verification_key));
         JwtValidator::builder()
             .issuer(ISSUER, StaticKeys::new(keys))
@@ -184,7 +184,7 @@ fn claims() -> Value {
 fn signed_tokens() -> &'static [String] {
     static TOKENS: OnceLock<Vec<String>> = OnceLock::new();
     TOKENS.get_or_init(|| {
-        scopeguard_core::jwt::install_crypto_provider();
+        scopeguard_core::validation::jwt::install_crypto_provider();
         FIXTURES.iter().map(|fixture| fixture.sign(&claims())).collect()
     })
 }

@@ -15,9 +15,11 @@ use introspection_server::{
     now, rejection, unavailable, unused_addr,
 };
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::introspection::{ClientAuthentication, IntrospectionValidator, JwtOrIntrospection};
-use scopeguard_core::jwt::{Algorithm, JwtValidator};
-use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
+use scopeguard_core::validation::introspection::{
+    ClientAuthentication, IntrospectionValidator, JwtOrIntrospection,
+};
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator};
+use scopeguard_core::validation::keys::{KeySet, StaticKeys, VerificationKey};
 use scopeguard_core::{AuthError, Requirement, TokenValidator};
 use serde_json::json;
 
@@ -324,7 +326,7 @@ fn jwt_validator() -> JwtValidator {
 }
 
 fn jwt(secret: &[u8]) -> String {
-    scopeguard_core::jwt::install_crypto_provider();
+    scopeguard_core::validation::jwt::install_crypto_provider();
     let claims = json!({
         "iss": ISSUER,
         "aud": AUDIENCE,

@@ -10,7 +10,9 @@ use introspection_server::{
     AUDIENCE, CLIENT_ID, CLIENT_SECRET, ISSUER, IntrospectionServer, active, now, rejection,
 };
 use scopeguard_core::error::{InvalidToken, StepUpRequired};
-use scopeguard_core::introspection::{AudienceProblem, IntrospectionConfigProblem, IntrospectionValidator};
+use scopeguard_core::validation::introspection::{
+    AudienceProblem, IntrospectionConfigProblem, IntrospectionValidator,
+};
 use scopeguard_core::{AuthError, Requirement};
 use serde_json::json;
 

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use captured_logs::capture;
 use fault_server::{Fault, FaultServer};
 use introspection_server::{AUDIENCE, ISSUER, TIMEOUT, now, unavailable, unused_addr, validator_builder};
-use scopeguard_core::introspection::IntrospectionValidator;
+use scopeguard_core::validation::introspection::IntrospectionValidator;
 
 const TOKEN: &str = "opaque-access-token-3f9a1c";
 const MAX_BODY: usize = 16 * 1024;

@@ -5,8 +5,8 @@ mod support;
 use jsonwebtoken::EncodingKey;
 use scopeguard_core::TokenValidator;
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::{Algorithm, JwtValidator};
-use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator};
+use scopeguard_core::validation::keys::{KeySet, StaticKeys, VerificationKey};
 use serde_json::json;
 use support::{AUDIENCE, ISSUER, RSA_PUBLIC, Signer, b64, builder, claims, rejection, validator};
 

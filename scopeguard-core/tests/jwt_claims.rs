@@ -9,10 +9,10 @@ use captured_logs::capture;
 
 use scopeguard_core::TokenCacheConfig;
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::{
+use scopeguard_core::validation::jwt::{
     Algorithm, AudienceProblem, JwtConfigProblem, JwtValidator, RoleMapping, TypeCheck,
 };
-use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
+use scopeguard_core::validation::keys::{KeySet, StaticKeys, VerificationKey};
 use serde_json::json;
 use support::{AUDIENCE, HMAC_SECRET, ISSUER, Signer, builder, claims, rejection, scopes, validator, with};
 
@@ -20,7 +20,7 @@ use support::{AUDIENCE, HMAC_SECRET, ISSUER, Signer, builder, claims, rejection,
 async fn every_allowed_algorithm_verifies() {
     let validator = builder()
         .algorithms(
-            scopeguard_core::jwt::DEFAULT_ALGORITHMS
+            scopeguard_core::validation::jwt::DEFAULT_ALGORITHMS
                 .into_iter()
                 .chain([Algorithm::HS256]),
         )

@@ -6,7 +6,7 @@
 mod support;
 
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::{Algorithm, TypeCheck};
+use scopeguard_core::validation::jwt::{Algorithm, TypeCheck};
 use serde_json::{Value, json};
 use support::{Signer, builder, claims, rejection, validator};
 

@@ -6,8 +6,8 @@ mod support;
 use std::sync::Arc;
 
 use scopeguard_core::error::{InvalidToken, Unavailable};
-use scopeguard_core::jwt::{Algorithm, JwtValidator};
-use scopeguard_core::keys::{KeySet, KeySource, VerificationKey};
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator};
+use scopeguard_core::validation::keys::{KeySet, KeySource, VerificationKey};
 use scopeguard_core::{AuthError, Principal};
 use support::{AUDIENCE, ISSUER, RETRY_AFTER, RSA_PUBLIC, ScriptedKeys, Signer, claims};
 

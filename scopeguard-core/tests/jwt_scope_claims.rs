@@ -4,7 +4,7 @@
 mod support;
 
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::Algorithm;
+use scopeguard_core::validation::jwt::Algorithm;
 use serde_json::json;
 use support::{AUDIENCE, ISSUER, Signer, builder, claims, rejection, scopes, validator, with};
 

@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::{Algorithm, JwtValidator};
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator};
 use scopeguard_core::{AuthError, Requirement};
 use serde_json::{Value, json};
 use support::{Signer, builder, validator, with};

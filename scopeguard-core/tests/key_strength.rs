@@ -5,8 +5,8 @@
 
 mod support;
 
-use scopeguard_core::jwt::Algorithm;
-use scopeguard_core::keys::{KeyError, KeyKind, KeySet, VerificationKey};
+use scopeguard_core::validation::jwt::Algorithm;
+use scopeguard_core::validation::keys::{KeyError, KeyKind, KeySet, VerificationKey};
 use support::{RSA_PRIVATE, RSA_PUBLIC};
 
 /// Weak test keys: one 1024-bit RSA key in each form.

@@ -424,11 +424,11 @@ proptest! {
         text in prop_oneof![any::<String>(), "[ -~\\t\\n\\x00é]{0,40}", syntax_soup()],
     ) {
         let scope = Scope::new(text.clone());
-        prop_assert_eq!(scope.is_ok(), scopeguard_core::scope::validate(&text).is_ok());
+        prop_assert_eq!(scope.is_ok(), scopeguard_core::scopes::scope::validate(&text).is_ok());
         let granted = GrantedScopes::from_space_delimited(&text);
         prop_assert_eq!(
             granted.is_ok(),
-            text.bytes().all(|byte| byte == b' ' || scopeguard_core::scope::is_scope_byte(byte))
+            text.bytes().all(|byte| byte == b' ' || scopeguard_core::scopes::scope::is_scope_byte(byte))
         );
         let _ = serde_json::from_str::<GrantedScopes>(&text);
         let _ = serde_json::from_str::<GrantedScopes>(&serde_json::to_string(&text).unwrap());
@@ -449,7 +449,7 @@ proptest! {
         ],
     ) {
         prop_assert_eq!(
-            scopeguard_core::requirement::compile_time::check(&text).is_ok(),
+            scopeguard_core::scopes::requirement::compile_time::check(&text).is_ok(),
             Requirement::parse(&text).is_ok(),
             "{}", text
         );

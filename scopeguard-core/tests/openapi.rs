@@ -3,9 +3,9 @@
 #![cfg(feature = "utoipa")]
 
 use http::Method;
-use scopeguard_core::catalogue::ScopeCatalogue;
-use scopeguard_core::openapi::{OAuth2Flow, OAuth2Security};
-use scopeguard_core::registry::{RegisteredRequirement, inventory, requirement_id};
+use scopeguard_core::inventory::catalogue::ScopeCatalogue;
+use scopeguard_core::inventory::openapi::{OAuth2Flow, OAuth2Security};
+use scopeguard_core::inventory::registry::{RegisteredRequirement, inventory, requirement_id};
 use scopeguard_core::{NamedRequirement, Requirement, scope};
 use serde_json::{Value, json};
 use utoipa::OpenApi;

@@ -4,7 +4,7 @@
 mod support;
 
 use scopeguard_core::error::StepUpRequired;
-use scopeguard_core::jwt::Algorithm;
+use scopeguard_core::validation::jwt::Algorithm;
 use scopeguard_core::{AuthError, Principal, Requirement, ScopePolicy};
 use serde::Deserialize;
 use serde_json::json;
@@ -245,9 +245,11 @@ fn the_validators_debug_holds_no_key_material() {
     let with_secret = scopeguard_core::JwtValidator::builder()
         .issuer(
             support::ISSUER,
-            scopeguard_core::keys::StaticKeys::new(scopeguard_core::keys::KeySet::new([
-                scopeguard_core::keys::VerificationKey::hmac_secret(HMAC_SECRET),
-            ])),
+            scopeguard_core::validation::keys::StaticKeys::new(
+                scopeguard_core::validation::keys::KeySet::new([
+                    scopeguard_core::validation::keys::VerificationKey::hmac_secret(HMAC_SECRET),
+                ]),
+            ),
         )
         .audience(support::AUDIENCE)
         .build()

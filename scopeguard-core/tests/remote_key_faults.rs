@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use captured_logs::capture;
 use fault_server::{Fault, FaultServer};
 use scopeguard_core::JwtValidator;
-use scopeguard_core::keys::{JwksSource, KeySource};
 use scopeguard_core::test_util::TestIssuer;
+use scopeguard_core::validation::keys::{JwksSource, KeySource};
 
 const TIMEOUT: Duration = Duration::from_millis(300);
 /// How a timeout is logged: the whole fetch's deadline, or the HTTP

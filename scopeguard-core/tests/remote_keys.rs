@@ -14,7 +14,9 @@ use clock::{ManualClock, eventually};
 use remote_support::{KeyServer, Reply, ec_p256, ed25519, endless_body_server, jwks, rsa, unused_addr};
 use scopeguard_core::AuthError;
 use scopeguard_core::error::Unavailable;
-use scopeguard_core::keys::{JwksSource, JwksSourceBuilder, JwksSourceProblem, KeySet, KeySource};
+use scopeguard_core::validation::keys::{
+    JwksSource, JwksSourceBuilder, JwksSourceProblem, KeySet, KeySource,
+};
 use tokio::sync::Semaphore;
 
 const TIMEOUT: Duration = Duration::from_millis(300);

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use scopeguard_core::requirement::MAX_DEPTH;
+use scopeguard_core::scopes::requirement::MAX_DEPTH;
 use scopeguard_core::{
     AuthError, Expr, GrantedScopes, GrantedScopesError, Matching, PathParams, PolicyProblem, Requirement,
     RequirementErrorKind, Scope, ScopeDenial, ScopeError, ScopePolicy, ScopeTemplate, TemplateError,

@@ -7,8 +7,8 @@ mod support;
 
 use jsonwebtoken::EncodingKey;
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::{Algorithm, DEFAULT_ALGORITHMS, JwtValidator};
-use scopeguard_core::keys::{KeyError, KeyKind, KeySet, StaticKeys, VerificationKey};
+use scopeguard_core::validation::jwt::{Algorithm, DEFAULT_ALGORITHMS, JwtValidator};
+use scopeguard_core::validation::keys::{KeyError, KeyKind, KeySet, StaticKeys, VerificationKey};
 use scopeguard_core::{AuthError, Principal};
 use serde_json::json;
 use support::{

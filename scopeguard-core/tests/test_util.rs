@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use scopeguard_core::jwt::{Algorithm, JwtValidator, TypeCheck};
-use scopeguard_core::keys::{KeySet, StaticKeys};
 use scopeguard_core::test_util::{
     DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_ISSUER, DEFAULT_SUBJECT, TestIssuer, TestIssuerProblem,
 };
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator, TypeCheck};
+use scopeguard_core::validation::keys::{KeySet, StaticKeys};
 use scopeguard_core::{AuthError, Requirement, ScopePolicy};
 use serde_json::{Value, json};
 
@@ -429,7 +429,7 @@ fn the_discovery_document_names_the_issuer_and_the_jwks_uri() {
 async fn a_published_issuer_is_found_through_discovery() {
     use axum::Router;
     use axum::routing::get;
-    use scopeguard_core::keys::JwksSource;
+    use scopeguard_core::validation::keys::JwksSource;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

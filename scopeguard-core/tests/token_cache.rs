@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::{Algorithm, JwtValidator};
-use scopeguard_core::keys::{KeySet, KeySource, VerificationKey};
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator};
+use scopeguard_core::validation::keys::{KeySet, KeySource, VerificationKey};
 use scopeguard_core::{AuthError, Principal, TokenCacheConfig};
 use serde_json::json;
 use support::{AUDIENCE, ISSUER, RSA_PUBLIC, ScriptedKeys, Signer, builder, claims};

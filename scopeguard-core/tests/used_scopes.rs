@@ -1,10 +1,10 @@
 //! SPEC §6: `scopes_supported` and the scope-catalogue check are derived from
 //! the requirements the program actually uses.
 
-use scopeguard_core::catalogue::ScopeCatalogue;
-use scopeguard_core::metadata::ProtectedResourceMetadata;
-use scopeguard_core::registry::{RegisteredRequirement, inventory, requirement_id};
-use scopeguard_core::usage::{TemplateScopes, used_requirements, used_scopes};
+use scopeguard_core::inventory::catalogue::ScopeCatalogue;
+use scopeguard_core::inventory::metadata::ProtectedResourceMetadata;
+use scopeguard_core::inventory::registry::{RegisteredRequirement, inventory, requirement_id};
+use scopeguard_core::inventory::usage::{TemplateScopes, used_requirements, used_scopes};
 use scopeguard_core::{NamedRequirement, Requirement, scope};
 
 scope!(ShippingAddress = "order:shipping:address");

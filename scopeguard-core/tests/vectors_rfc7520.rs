@@ -11,8 +11,8 @@
 
 use scopeguard_core::AuthError;
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::{Algorithm, DEFAULT_ALGORITHMS, JwtValidator};
-use scopeguard_core::keys::{KeyError, KeySet, StaticKeys, VerificationKey};
+use scopeguard_core::validation::jwt::{Algorithm, DEFAULT_ALGORITHMS, JwtValidator};
+use scopeguard_core::validation::keys::{KeyError, KeySet, StaticKeys, VerificationKey};
 use serde_json::{Value, json};
 
 /// RFC 7520 §3.1: the P-521 public key of "bilbo.baggins@hobbiton.example".

@@ -25,8 +25,10 @@ mod wycheproof_harness;
 use std::collections::BTreeSet;
 
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::keys::KeyError::{AlgorithmMismatch, InvalidMaterial, NotForSignatures, Unsupported};
-use scopeguard_core::keys::{KeyError, KeySet, VerificationKey};
+use scopeguard_core::validation::keys::KeyError::{
+    AlgorithmMismatch, InvalidMaterial, NotForSignatures, Unsupported,
+};
+use scopeguard_core::validation::keys::{KeyError, KeySet, VerificationKey};
 use wycheproof_harness::{
     Expected, Keys, Tally, configured, every_algorithm, expected_by_label, is_symmetric, outcome, published,
     refusals, single_key, vectors,

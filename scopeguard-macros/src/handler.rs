@@ -115,7 +115,7 @@ mod tests {
 
     fn injected(adapter: &str) -> FnArg {
         let krate = Ident::new(adapter, Span::call_site());
-        let id = Literal::u64_suffixed(scopeguard_core::registry::requirement_id("order:item"));
+        let id = Literal::u64_suffixed(scopeguard_core::inventory::registry::requirement_id("order:item"));
         parse_quote!(_: ::#krate::__private::HandlerRequirement<#id>)
     }
 

@@ -21,7 +21,7 @@
 //! handler that is not an `async fn` is a compile error at the offending
 //! token. The handler gains a first parameter, the adapter's extractor for
 //! the requirement, so the check runs before any other extractor; the
-//! requirement's text is registered in `scopeguard_core::registry`.
+//! requirement's text is registered in `scopeguard_core::inventory::registry`.
 //!
 //! The expansion names the adapter by its absolute path (`::scopeguard_axum`,
 //! `::scopeguard_actix`): the crate using the macro depends on the adapter

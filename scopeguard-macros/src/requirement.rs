@@ -7,7 +7,7 @@
 //! requirement: what compiles is exactly what runs.
 
 use proc_macro2::{Span, TokenStream};
-use scopeguard_core::requirement::MAX_DEPTH;
+use scopeguard_core::scopes::requirement::MAX_DEPTH;
 use scopeguard_core::{Expr, Requirement, RequirementErrorKind, ScopeError};
 use syn::{Ident, Lit, LitStr};
 
@@ -84,7 +84,7 @@ pub(crate) fn declare(arguments: &Arguments, whole: &TokenStream) -> syn::Result
         ));
     }
     Ok(Declared {
-        id: scopeguard_core::registry::requirement_id(&text),
+        id: scopeguard_core::inventory::registry::requirement_id(&text),
         text,
     })
 }
@@ -177,7 +177,7 @@ fn acr_values(value: &syn::Expr) -> syn::Result<Vec<String>> {
     if values.is_empty()
         || values
             .iter()
-            .any(|value| scopeguard_core::scope::validate(value).is_err())
+            .any(|value| scopeguard_core::scopes::scope::validate(value).is_err())
     {
         return Err(syn::Error::new_spanned(
             value,
@@ -190,7 +190,7 @@ fn acr_values(value: &syn::Expr) -> syn::Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use quote::quote;
-    use scopeguard_core::registry::requirement_id;
+    use scopeguard_core::inventory::registry::requirement_id;
 
     use super::*;
 

@@ -22,9 +22,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use scopeguard_core::introspection::{IntrospectionValidator, JwtOrIntrospection};
-use scopeguard_core::jwt::{Algorithm, JwtValidator};
-use scopeguard_core::keys::{KeySet, StaticKeys, VerificationKey};
+use scopeguard_core::validation::introspection::{IntrospectionValidator, JwtOrIntrospection};
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator};
+use scopeguard_core::validation::keys::{KeySet, StaticKeys, VerificationKey};
 use serde_json::json;
 
 use crate::introspection_server::{
@@ -133,7 +133,7 @@ fn jwt_claims() -> serde_json::Value {
 pub(crate) fn jwt() -> &'static str {
     static JWT: OnceLock<String> = OnceLock::new();
     JWT.get_or_init(|| {
-        scopeguard_core::jwt::install_crypto_provider();
+        scopeguard_core::validation::jwt::install_crypto_provider();
         jsonwebtoken::encode(
             &jsonwebtoken::Header::new(Algorithm::HS256),
             &jwt_claims(),
@@ -146,7 +146,7 @@ pub(crate) fn jwt() -> &'static str {
 /// An HS256 JWT like [`jwt`], with `header` (JSON text) as its JOSE header,
 /// correctly signed.
 pub(crate) fn jwt_with_header(header: &str) -> String {
-    scopeguard_core::jwt::install_crypto_provider();
+    scopeguard_core::validation::jwt::install_crypto_provider();
     let signing_input = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header),

@@ -22,7 +22,7 @@ use axum::routing::post;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use scopeguard_core::error::{InvalidToken, Unavailable};
-use scopeguard_core::introspection::{IntrospectionValidator, IntrospectionValidatorBuilder};
+use scopeguard_core::validation::introspection::{IntrospectionValidator, IntrospectionValidatorBuilder};
 use scopeguard_core::{AuthError, TokenValidator};
 use serde_json::json;
 use tokio::net::TcpListener;

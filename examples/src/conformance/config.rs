@@ -5,7 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use scopeguard_core::challenge::DEFAULT_REALM;
+use scopeguard_core::error::challenge::DEFAULT_REALM;
 
 /// `SCOPEGUARD_ADDR`: the listen address.
 pub const ADDR: &str = "SCOPEGUARD_ADDR";

@@ -14,12 +14,12 @@ pub mod validators;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use scopeguard_core::challenge::ChallengeConfigError;
-use scopeguard_core::introspection::IntrospectionConfigError;
-use scopeguard_core::jwt::JwtConfigError;
-use scopeguard_core::keys::JwksSourceError;
-use scopeguard_core::metadata::MetadataError;
-use scopeguard_core::policy::PolicyError;
+use scopeguard_core::error::challenge::ChallengeConfigError;
+use scopeguard_core::inventory::metadata::MetadataError;
+use scopeguard_core::scopes::policy::PolicyError;
+use scopeguard_core::validation::introspection::IntrospectionConfigError;
+use scopeguard_core::validation::jwt::JwtConfigError;
+use scopeguard_core::validation::keys::JwksSourceError;
 
 use self::config::ConfigError;
 

@@ -4,10 +4,10 @@
 
 use std::net::SocketAddr;
 
-use scopeguard_core::challenge::ChallengeConfig;
-use scopeguard_core::metadata::ProtectedResourceMetadata;
-use scopeguard_core::registry::registered_requirements;
-use scopeguard_core::usage::{TemplateScopes, declared_requirements, scopes_of};
+use scopeguard_core::error::challenge::ChallengeConfig;
+use scopeguard_core::inventory::metadata::ProtectedResourceMetadata;
+use scopeguard_core::inventory::registry::registered_requirements;
+use scopeguard_core::inventory::usage::{TemplateScopes, declared_requirements, scopes_of};
 use scopeguard_core::{NamedRequirement, Requirement};
 
 use super::StartupError;

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use scopeguard_core::IntrospectionValidator;
-use scopeguard_core::jwt::{Algorithm, JwtValidator};
-use scopeguard_core::keys::{JwksSource, KeySource};
-use scopeguard_core::policy::{PolicyError, ScopePolicy};
+use scopeguard_core::scopes::policy::{PolicyError, ScopePolicy};
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator};
+use scopeguard_core::validation::keys::{JwksSource, KeySource};
 
 use super::StartupError;
 use super::config::{ConformanceConfig, IntrospectionSettings, KeyLocation};

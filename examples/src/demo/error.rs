@@ -3,9 +3,9 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use scopeguard_core::jwt::JwtConfigError;
-use scopeguard_core::keys::JwksSourceError;
 use scopeguard_core::test_util::TestIssuerError;
+use scopeguard_core::validation::jwt::JwtConfigError;
+use scopeguard_core::validation::keys::JwksSourceError;
 
 use super::config::ConfigError;
 

@@ -5,8 +5,8 @@
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
-use scopeguard_core::jwt::{Algorithm, JwtValidator};
-use scopeguard_core::keys::JwksSource;
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator};
+use scopeguard_core::validation::keys::JwksSource;
 
 use super::config::{DemoConfig, TokenSource};
 use super::error::DemoError;

@@ -7,7 +7,7 @@ use actix_web::HttpMessage;
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use scopeguard_core::request::{Admission, Authenticator};
-use scopeguard_core::validator::TokenValidator;
+use scopeguard_core::validation::TokenValidator;
 
 use super::{ResponseFuture, deny, forward};
 use crate::context::{ExtensionsMut, Head};

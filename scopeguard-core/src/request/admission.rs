@@ -17,10 +17,10 @@
 
 use super::authorization::{Denial, authenticated, authorize_request, layer_renderer};
 use super::extensions::{ExtensionSource, admitted_state};
-use crate::claims::FromPrincipal;
 use crate::error::Misconfiguration;
-use crate::registry::registered_requirement;
-use crate::requirement::PathParams;
+use crate::inventory::registry::registered_requirement;
+use crate::scopes::requirement::PathParams;
+use crate::validation::claims::FromPrincipal;
 use crate::{AuthError, Principal, Requirement};
 
 /// A request as extractors see it: what the authentication step left in
@@ -85,7 +85,7 @@ pub fn admit_optional<C: FromPrincipal>(
 }
 
 /// Checks the requirement a `#[requires_scope]` handler registered under
-/// `id` (see [`registry`](crate::registry)). A requirement that cannot be
+/// `id` (see [`registry`](crate::inventory::registry)). A requirement that cannot be
 /// resolved is a 500 whose log line says why, never an allow.
 pub fn admit_registered(id: u64, request: &mut (impl RequestContext + ?Sized)) -> Result<(), Denial> {
     let requirement = match registered_requirement(id) {
@@ -139,7 +139,7 @@ fn with_claims<C: FromPrincipal>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::renderer::DenialRenderer;
+    use crate::error::DenialRenderer;
 
     /// A request with these extensions and no path parameters.
     struct Extensions(http::Extensions);
@@ -180,17 +180,17 @@ mod tests {
     #[test]
     fn optional_authentication_is_none_only_without_credentials() {
         assert!(
-            admit_optional::<crate::claims::Claims>(&anonymous())
+            admit_optional::<crate::validation::claims::Claims>(&anonymous())
                 .unwrap()
                 .is_none()
         );
         assert!(
-            admit_optional::<crate::claims::Claims>(&admitted("order"))
+            admit_optional::<crate::validation::claims::Claims>(&admitted("order"))
                 .unwrap()
                 .is_some()
         );
         let unconfigured = Extensions(http::Extensions::new());
-        let denial = admit_optional::<crate::claims::Claims>(&unconfigured).unwrap_err();
+        let denial = admit_optional::<crate::validation::claims::Claims>(&unconfigured).unwrap_err();
         assert_eq!(denial.error().status(), 500);
     }
 
@@ -198,11 +198,12 @@ mod tests {
     fn admit_hands_back_the_principal_that_meets_the_requirement() {
         let requirement = Requirement::parse("order:item").unwrap();
         let (principal, _claims) =
-            admit::<crate::claims::Claims>(&mut admitted("order"), &requirement).unwrap();
+            admit::<crate::validation::claims::Claims>(&mut admitted("order"), &requirement).unwrap();
         assert_eq!(principal.scopes().to_string(), "order");
-        let denial = admit::<crate::claims::Claims>(&mut admitted("inventory"), &requirement).unwrap_err();
+        let denial =
+            admit::<crate::validation::claims::Claims>(&mut admitted("inventory"), &requirement).unwrap_err();
         assert_eq!(denial.error().status(), 403);
-        let denial = admit::<crate::claims::Claims>(&mut anonymous(), &requirement).unwrap_err();
+        let denial = admit::<crate::validation::claims::Claims>(&mut anonymous(), &requirement).unwrap_err();
         assert_eq!(denial.error().status(), 401);
     }
 

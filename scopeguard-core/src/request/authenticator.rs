@@ -25,10 +25,10 @@ use super::credentials::{Credentials, read_credentials};
 use super::extensions::ExtensionSink;
 use super::head::{RequestHead, is_cors_preflight};
 use crate::Principal;
-use crate::bearer::BearerConfig;
-use crate::challenge::{ChallengeConfig, ErrorBody};
-use crate::renderer::DenialRenderer;
-use crate::validator::TokenValidator;
+use crate::error::DenialRenderer;
+use crate::error::challenge::{ChallengeConfig, ErrorBody};
+use crate::request::bearer::BearerConfig;
+use crate::validation::TokenValidator;
 
 /// The authentication step: validator, bearer settings, denial renderer and
 /// CORS preflight rule. Cheap to clone (the validator is shared).

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use scopeguard_core::request::authorize_request;
-//! use scopeguard_core::renderer::DenialRenderer;
+//! use scopeguard_core::error::DenialRenderer;
 //! use scopeguard_core::{AuthError, Principal, Requirement};
 //!
 //! let requirement = Requirement::parse("order:item").unwrap();
@@ -22,9 +22,9 @@
 //! assert!(authorize_request(None, Some(&admitted), &requirement, &()).is_ok());
 //! ```
 
+use crate::error::DenialRenderer;
 use crate::error::Misconfiguration;
-use crate::renderer::DenialRenderer;
-use crate::requirement::PathParams;
+use crate::scopes::requirement::PathParams;
 use crate::{AuthError, Principal, Requirement};
 
 /// Marks a CORS preflight the authentication layer let through untouched

@@ -31,7 +31,7 @@
 //! ));
 //! ```
 
-use crate::bearer::{BearerConfig, BearerToken, bearer_candidate};
+use crate::request::bearer::{BearerConfig, BearerToken, bearer_candidate};
 use crate::{AuthError, Principal, TokenValidator};
 
 /// What the `Authorization` values of one request come to.

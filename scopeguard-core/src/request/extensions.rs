@@ -3,13 +3,13 @@
 //!
 //! The authentication step inserts one of: the admitted
 //! [`Principal`](crate::Principal) (carrying its layer's
-//! [`DenialRenderer`](crate::renderer::DenialRenderer)), the renderer alone
+//! [`DenialRenderer`](crate::error::DenialRenderer)), the renderer alone
 //! (no credentials), or the renderer with [`CorsPreflight`](crate::request::CorsPreflight).
 //! Core implements both traits for [`http::Extensions`]; an adapter whose
 //! framework has its own extensions type implements them on a wrapper.
 
 use crate::Principal;
-use crate::renderer::DenialRenderer;
+use crate::error::DenialRenderer;
 
 /// Extensions a request handler reads.
 pub trait ExtensionSource {

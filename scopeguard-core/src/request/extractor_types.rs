@@ -25,7 +25,7 @@ macro_rules! extractor_types {
         principal;
     ) => {
         $(#[$scoped_docs])*
-        pub struct Scoped<R, C = $crate::claims::Claims> {
+        pub struct Scoped<R, C = $crate::validation::claims::Claims> {
             /// The caller's claims.
             pub claims: C,
             principal: $crate::Principal,
@@ -63,7 +63,7 @@ macro_rules! extractor_types {
         }
 
         $(#[$principal_docs])*
-        pub struct Principal<C = $crate::claims::Claims> {
+        pub struct Principal<C = $crate::validation::claims::Claims> {
             /// The caller's claims.
             pub claims: C,
             principal: $crate::Principal,

@@ -25,6 +25,7 @@
 mod admission;
 mod authenticator;
 mod authorization;
+pub mod bearer;
 mod credentials;
 mod extensions;
 mod extractor_types;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::authorization::{CorsPreflight, Denial, authorize_request};
 use super::extensions::{ExtensionSource, admitted_state};
 use crate::Requirement;
-use crate::requirement::PathParams;
+use crate::scopes::requirement::PathParams;
 
 /// A route's requirement as scope middleware checks it: recorded as used
 /// by the program when made (for the resource metadata and the scope
@@ -17,7 +17,7 @@ use crate::requirement::PathParams;
 ///
 /// ```
 /// use scopeguard_core::request::{ExtensionSink, ScopeCheck};
-/// use scopeguard_core::renderer::DenialRenderer;
+/// use scopeguard_core::error::DenialRenderer;
 /// use scopeguard_core::Principal;
 ///
 /// let check = ScopeCheck::new("order:item");
@@ -57,11 +57,11 @@ impl ScopeCheck {
 
     /// Checks `requirement`, or says why it does not parse.
     ///
-    /// The requirement is [recorded](crate::usage::record) as used by the
+    /// The requirement is [recorded](crate::inventory::usage::record) as used by the
     /// program, for the resource metadata and the scope catalogue.
     pub fn try_new<R: TryInto<Requirement>>(requirement: R) -> Result<Self, R::Error> {
         let requirement = requirement.try_into()?;
-        crate::usage::record(&requirement);
+        crate::inventory::usage::record(&requirement);
         Ok(Self {
             requirement: Arc::new(requirement),
         })

@@ -13,7 +13,7 @@ use super::{DEFAULT_AUDIENCE, DEFAULT_ISSUER, TestIssuerError, TestIssuerProblem
 /// as its `kid`.
 ///
 /// ```
-/// use scopeguard_core::jwt::Algorithm;
+/// use scopeguard_core::validation::jwt::Algorithm;
 /// use scopeguard_core::test_util::TestIssuer;
 ///
 /// let issuer = TestIssuer::builder()
@@ -76,10 +76,10 @@ impl TestIssuerBuilder {
 
     /// Checks the configuration and generates the signing key.
     ///
-    /// Like [`JwtValidatorBuilder::build`](crate::jwt::JwtValidatorBuilder::build),
+    /// Like [`JwtValidatorBuilder::build`](crate::validation::jwt::JwtValidatorBuilder::build),
     /// it first installs scopeguard's crypto backend as jsonwebtoken's
     /// process-wide provider when none is installed yet (see
-    /// [`install_crypto_provider`](crate::jwt::install_crypto_provider)):
+    /// [`install_crypto_provider`](crate::validation::jwt::install_crypto_provider)):
     /// minting a token signs with it.
     pub fn build(self) -> Result<TestIssuer, TestIssuerError> {
         let mut problems = Vec::new();
@@ -104,7 +104,7 @@ impl TestIssuerBuilder {
             return Err(TestIssuerError::new(problems));
         }
 
-        crate::jwt::install_crypto_provider();
+        crate::validation::jwt::install_crypto_provider();
         let key = SigningKey::generate(self.algorithm, self.kid.as_deref())
             .map_err(|problem| TestIssuerError::new(vec![problem]))?;
         TestIssuer::from_parts(self.issuer, self.audience, key)

@@ -10,7 +10,7 @@ impl TestIssuer {
     /// `jwks_uri`.
     ///
     /// ```
-    /// use scopeguard_core::keys::KeySet;
+    /// use scopeguard_core::validation::keys::KeySet;
     /// use scopeguard_core::test_util::TestIssuer;
     ///
     /// let issuer = TestIssuer::new();

@@ -9,8 +9,8 @@ use jsonwebtoken::jwk::Jwk;
 
 use super::signing_key::SigningKey;
 use super::{TestIssuerBuilder, TestIssuerProblem, TokenBuilder};
-use crate::jwt::{JwtValidator, JwtValidatorBuilder};
-use crate::keys::{KeySet, StaticKeys};
+use crate::validation::jwt::{JwtValidator, JwtValidatorBuilder};
+use crate::validation::keys::{KeySet, StaticKeys};
 
 /// An authorization server in memory, for tests and local development.
 ///
@@ -141,7 +141,7 @@ impl TestIssuer {
     ///
     /// ```
     /// use scopeguard_core::ScopePolicy;
-    /// use scopeguard_core::jwt::TypeCheck;
+    /// use scopeguard_core::validation::jwt::TypeCheck;
     /// use scopeguard_core::test_util::TestIssuer;
     ///
     /// let issuer = TestIssuer::new();

@@ -50,14 +50,14 @@
 
 mod builder;
 mod documents;
-mod error;
 mod issuer;
 mod signing_key;
+mod test_issuer_error;
 mod token;
 
 pub use builder::TestIssuerBuilder;
-pub use error::{TestIssuerError, TestIssuerProblem};
 pub use issuer::TestIssuer;
+pub use test_issuer_error::{TestIssuerError, TestIssuerProblem};
 pub use token::{DEFAULT_CLIENT_ID, DEFAULT_SUBJECT, DEFAULT_TOKEN_LIFETIME, TokenBuilder};
 
 /// The issuer of a [`TestIssuer`] unless set: `https://issuer.test`.

@@ -12,7 +12,7 @@ use jsonwebtoken::jwk::{Jwk, PublicKeyUse, ThumbprintHash};
 use jsonwebtoken::{Algorithm, EncodingKey};
 
 use super::TestIssuerProblem;
-use crate::keys::VerificationKey;
+use crate::validation::keys::VerificationKey;
 
 /// A freshly generated private key, the algorithm it signs with, and its
 /// public half as a JWK.

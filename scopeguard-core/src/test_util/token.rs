@@ -9,7 +9,7 @@ use jsonwebtoken::Header;
 use serde_json::{Map, Value};
 
 use super::TestIssuer;
-use crate::principal::unix_now;
+use crate::validation::principal::unix_now;
 
 /// How long a token is valid by default: five minutes.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(300);

@@ -13,7 +13,7 @@
 //! request.extensions_mut().insert(RouteParams::from([("tx", "42")]));
 //! ```
 
-use crate::requirement::PathParams;
+use crate::scopes::requirement::PathParams;
 
 /// Path parameters of a request's route, by name, as an extension.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::EncodingKey;
 use jsonwebtoken::jwk::Jwk;
 use scopeguard_core::error::{InvalidToken, Unavailable};
-use scopeguard_core::jwt::{Algorithm, JwtValidator, JwtValidatorBuilder};
-use scopeguard_core::keys::{KeySet, KeySource, RefreshFuture, StaticKeys, VerificationKey};
+use scopeguard_core::validation::jwt::{Algorithm, JwtValidator, JwtValidatorBuilder};
+use scopeguard_core::validation::keys::{KeySet, KeySource, RefreshFuture, StaticKeys, VerificationKey};
 use scopeguard_core::{AuthError, GrantedScopes};
 use serde_json::{Value, json};
 
@@ -99,7 +99,7 @@ impl Signer {
     }
 
     pub(crate) fn new(alg: Algorithm, kid: Option<&'static str>, key: EncodingKey) -> Self {
-        scopeguard_core::jwt::install_crypto_provider();
+        scopeguard_core::validation::jwt::install_crypto_provider();
         Self { alg, kid, key }
     }
 

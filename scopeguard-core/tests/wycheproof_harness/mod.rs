@@ -3,8 +3,8 @@
 
 use jsonwebtoken::jwk::Jwk;
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::jwt::{Algorithm, DEFAULT_ALGORITHMS};
-use scopeguard_core::keys::{KeyError, KeySet, VerificationKey};
+use scopeguard_core::validation::jwt::{Algorithm, DEFAULT_ALGORITHMS};
+use scopeguard_core::validation::keys::{KeyError, KeySet, VerificationKey};
 use serde::Deserialize;
 use serde_json::{Value, json};
 

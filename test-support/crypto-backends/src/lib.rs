@@ -25,7 +25,7 @@ use http::{Request, StatusCode, header};
 use jsonwebtoken::crypto::CryptoProvider;
 use jsonwebtoken::{Algorithm, EncodingKey};
 use scopeguard_axum::core::TokenValidator;
-use scopeguard_axum::core::keys::{KeySet, StaticKeys, VerificationKey};
+use scopeguard_axum::core::validation::keys::{KeySet, StaticKeys, VerificationKey};
 use scopeguard_axum::{AuthLayer, JwtValidator, Principal};
 use tower::ServiceExt as _;
 

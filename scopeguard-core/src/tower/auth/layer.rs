@@ -5,7 +5,7 @@ use tower_layer::Layer;
 
 use super::AuthService;
 use crate::request::Authenticator;
-use crate::validator::TokenValidator;
+use crate::validation::TokenValidator;
 
 /// Validates bearer tokens and puts the [`Principal`](crate::Principal) into
 /// request extensions: the [`Authenticator`] as a tower layer.
@@ -15,7 +15,7 @@ use crate::validator::TokenValidator;
 /// - A token that cannot be checked now (key server down): 503.
 ///
 /// Every request also carries the authenticator's
-/// [`DenialRenderer`](crate::renderer::DenialRenderer) (attached to the
+/// [`DenialRenderer`](crate::error::DenialRenderer) (attached to the
 /// principal, or on its own), so scope checks further in answer with the
 /// same realm and body.
 ///

@@ -7,7 +7,7 @@ use tower_service::Service;
 
 use crate::request::{Admission, Authenticator};
 use crate::tower::ResponseFuture;
-use crate::validator::TokenValidator;
+use crate::validation::TokenValidator;
 
 /// The service of [`AuthLayer`](super::AuthLayer).
 pub struct AuthService<S, V> {
