@@ -1,7 +1,9 @@
 //! SPEC §6: `scopes_supported` and the scope-catalogue check are derived from
 //! the requirements the program actually uses.
 
+#[cfg(feature = "tower")]
 use scopeguard_core::inventory::catalogue::ScopeCatalogue;
+#[cfg(feature = "tower")]
 use scopeguard_core::inventory::metadata::ProtectedResourceMetadata;
 use scopeguard_core::inventory::registry::{RegisteredRequirement, inventory, requirement_id};
 use scopeguard_core::inventory::usage::{TemplateScopes, used_requirements, used_scopes};
@@ -113,6 +115,7 @@ fn the_metadata_document_lists_every_non_template_scope_the_routes_require() {
 }
 
 /// The catalogue of this test program, with one deliberate gap.
+#[cfg(feature = "tower")]
 fn catalogue() -> ScopeCatalogue {
     ScopeCatalogue::new()
         .scope("order:item", "Read the items of an order")

@@ -39,6 +39,7 @@ impl AudienceSettings {
     }
 
     /// Whether the check is on.
+    #[cfg(any(test, feature = "introspection"))]
     pub(crate) fn is_checked(&self) -> bool {
         self.0.is_checked()
     }

@@ -38,6 +38,7 @@ impl ExpectedValues {
     }
 
     /// Accepts `value` alone, forgetting the values set before.
+    #[cfg(any(test, feature = "introspection"))]
     pub(crate) fn replace(&mut self, value: String) {
         self.values = vec![value];
     }
@@ -48,6 +49,7 @@ impl ExpectedValues {
     }
 
     /// Whether the check is on.
+    #[cfg(any(test, feature = "introspection"))]
     pub(crate) fn is_checked(&self) -> bool {
         self.check
     }
