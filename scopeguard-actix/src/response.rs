@@ -1,12 +1,9 @@
 //! Turning core's rendered answers into actix responses.
 
-use std::fmt;
-
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use scopeguard_core::request::Denial;
-use scopeguard_core::{AuthError, ErrorResponse};
+use scopeguard_core::ErrorResponse;
 
 /// Copies a rendered answer into an actix response, header for header.
 pub(crate) fn http_response(rendered: ErrorResponse) -> HttpResponse {
@@ -24,36 +21,19 @@ pub(crate) fn http_response(rendered: ErrorResponse) -> HttpResponse {
     response.body(rendered.into_body())
 }
 
-/// The error of the extractors: the SPEC §4 answer, rendered with the realm
-/// and body of the [`AuthMiddleware`](crate::AuthMiddleware) in front.
-///
-/// To replace the body for every denial, give the middleware an error body
-/// ([`Authenticator::error_body`](crate::Authenticator::error_body)); the
-/// status and the challenge stay.
-#[derive(Debug, Clone)]
-pub struct AuthRejection(Denial);
+scopeguard_core::rejection_type! {
+    /// The error of the extractors: the SPEC §4 answer, rendered with the realm
+    /// and body of the [`AuthMiddleware`](crate::AuthMiddleware) in front.
+    ///
+    /// To replace the body for every denial, give the middleware an error body
+    /// ([`Authenticator::error_body`](crate::Authenticator::error_body)); the
+    /// status and the challenge stay.
+}
 
 impl AuthRejection {
-    /// Why the request was denied.
-    pub fn error(&self) -> &AuthError {
-        self.0.error()
-    }
-
     /// The HTTP status of the answer: 400, 401, 403, 500 or 503 (SPEC §4).
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.error().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-    }
-}
-
-impl From<Denial> for AuthRejection {
-    fn from(denial: Denial) -> Self {
-        Self(denial)
-    }
-}
-
-impl fmt::Display for AuthRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.error(), f)
     }
 }
 

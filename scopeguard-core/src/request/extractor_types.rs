@@ -99,3 +99,39 @@ macro_rules! extractor_types {
         }
     };
 }
+
+/// Declares an adapter's `AuthRejection`, the error of its extractors, with
+/// the docs given: a [`Denial`](crate::request::Denial) with `error()`,
+/// `From<Denial>`, `Display` (the error's) and `std::error::Error`. The
+/// adapter adds its `status()` in its framework's status type and its
+/// response conversion (reading the denial as `self.0`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! rejection_type {
+    ($(#[$docs:meta])*) => {
+        $(#[$docs])*
+        #[derive(Debug, Clone)]
+        pub struct AuthRejection($crate::request::Denial);
+
+        impl AuthRejection {
+            /// Why the request was denied.
+            pub fn error(&self) -> &$crate::AuthError {
+                self.0.error()
+            }
+        }
+
+        impl ::std::convert::From<$crate::request::Denial> for AuthRejection {
+            fn from(denial: $crate::request::Denial) -> Self {
+                Self(denial)
+            }
+        }
+
+        impl ::std::fmt::Display for AuthRejection {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(self.error(), f)
+            }
+        }
+
+        impl ::std::error::Error for AuthRejection {}
+    };
+}
