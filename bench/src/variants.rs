@@ -15,13 +15,14 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use crate::common::{self, AUDIENCE, ISSUER, PATH, REQUIRED_SCOPE, keys};
-use crate::forward::{ForwardLayer, ForwardMiddleware};
+use crate::forward::{ForwardLayer, ForwardMiddleware, ok_after_extraction};
 
 /// Every variant, in table order.
 pub const VARIANTS: &[&str] = &[
     "axum-unprotected",
     "axum-forward-layer",
     "axum-forward-layers",
+    "axum-forward-layer-extractor",
     "axum-jsonwebtoken-mw",
     "axum-jwt-authorizer",
     "axum-aliri",
@@ -32,6 +33,7 @@ pub const VARIANTS: &[&str] = &[
     "actix-unprotected",
     "actix-forward-wrap",
     "actix-forward-wraps",
+    "actix-forward-wrap-extractor",
     "actix-scopeguard-layer",
     "actix-scopeguard-scoped",
     "actix-scopeguard-macro",
@@ -55,9 +57,9 @@ pub fn is_baseline(variant: &str) -> bool {
 pub fn baseline_of(variant: &str) -> Option<&'static str> {
     Some(match variant {
         "axum-scopeguard-layer" => "axum-forward-layers",
-        "axum-scopeguard-scoped" | "axum-scopeguard-macro" => "axum-forward-layer",
+        "axum-scopeguard-scoped" | "axum-scopeguard-macro" => "axum-forward-layer-extractor",
         "actix-scopeguard-layer" => "actix-forward-wraps",
-        "actix-scopeguard-scoped" | "actix-scopeguard-macro" => "actix-forward-wrap",
+        "actix-scopeguard-scoped" | "actix-scopeguard-macro" => "actix-forward-wrap-extractor",
         _ => return None,
     })
 }
@@ -298,6 +300,11 @@ pub async fn axum_app(variant: &str, alg: &str) -> Router {
             .layer(ForwardLayer),
         // ... and for the router layer alone, the shape of `Scoped`/macro.
         "axum-forward-layer" => Router::new().route(PATH, get(ok)).layer(ForwardLayer),
+        // ... and with a handler taking one argument that extracts nothing:
+        // what axum charges for the extractor argument of `Scoped`/macro.
+        "axum-forward-layer-extractor" => Router::new()
+            .route(PATH, get(ok_after_extraction))
+            .layer(ForwardLayer),
         "axum-jsonwebtoken-mw" => Router::new()
             .route(PATH, get(ok))
             .layer(middleware::from_fn_with_state(handwritten(alg), handwritten_mw)),
@@ -369,6 +376,9 @@ pub fn actix_config(variant: &str) -> impl Fn(&mut actix_web::web::ServiceConfig
     move |cfg: &mut web::ServiceConfig| match variant.as_str() {
         "actix-unprotected" | "actix-forward-wrap" => {
             cfg.route(PATH, web::get().to(sg_actix::ok));
+        }
+        "actix-forward-wrap-extractor" => {
+            cfg.route(PATH, web::get().to(crate::forward::ok_after_extraction));
         }
         "actix-forward-wraps" => {
             cfg.service(web::resource(PATH).wrap(ForwardMiddleware).route(web::get().to(sg_actix::ok)));

@@ -27,39 +27,43 @@ use std::sync::Arc;
 use crate::AuthError;
 use crate::error::challenge::{ChallengeConfig, ErrorBody, ErrorResponse};
 
-/// Logs and renders denials with one configuration. Cheap to clone.
+/// Logs and renders denials with one configuration. Cheap to clone: one
+/// shared allocation, so that every principal can carry one.
 #[derive(Clone, Default)]
-pub struct DenialRenderer {
-    challenge: Arc<ChallengeConfig>,
+pub struct DenialRenderer(Arc<Settings>);
+
+#[derive(Clone, Default)]
+struct Settings {
+    challenge: ChallengeConfig,
     body: Option<Arc<dyn ErrorBody + Send + Sync>>,
 }
 
 impl DenialRenderer {
     /// A renderer with this challenge configuration and the default body.
     pub fn new(challenge: ChallengeConfig) -> Self {
-        Self {
-            challenge: Arc::new(challenge),
+        Self(Arc::new(Settings {
+            challenge,
             body: None,
-        }
+        }))
     }
 
     /// Replaces the body of every error response; status and challenge stay.
     #[must_use]
     pub fn with_error_body(mut self, body: impl ErrorBody + Send + Sync + 'static) -> Self {
-        self.body = Some(Arc::new(body));
+        Arc::make_mut(&mut self.0).body = Some(Arc::new(body));
         self
     }
 
     /// The challenge configuration.
     pub fn challenge(&self) -> &ChallengeConfig {
-        &self.challenge
+        &self.0.challenge
     }
 
     /// Renders `error` without logging it.
     pub fn render(&self, error: &AuthError) -> ErrorResponse {
-        match &self.body {
-            Some(body) => self.challenge.render_with(error, body.as_ref()),
-            None => self.challenge.render(error),
+        match &self.0.body {
+            Some(body) => self.0.challenge.render_with(error, body.as_ref()),
+            None => self.0.challenge.render(error),
         }
     }
 
@@ -78,8 +82,8 @@ impl DenialRenderer {
 impl fmt::Debug for DenialRenderer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DenialRenderer")
-            .field("challenge", &self.challenge)
-            .field("custom_body", &self.body.is_some())
+            .field("challenge", &self.0.challenge)
+            .field("custom_body", &self.0.body.is_some())
             .finish()
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use jsonwebtoken::Algorithm;
 
@@ -136,7 +137,7 @@ impl JwtValidator {
     /// The principal of `token` if the verified-token cache holds it (SPEC
     /// §3.4): verified before, before its `exp`, its key still current.
     pub fn cached(&self, token: &[u8]) -> Option<Principal> {
-        self.config.cache.as_ref()?.get(token, unix_now())
+        self.config.cache.as_ref()?.get(token, SystemTime::now())
     }
 
     async fn verify(&self, token: &str) -> Result<Verified, AuthError> {

@@ -20,6 +20,7 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use quick_cache::sync::Cache;
 use quick_cache::{Equivalent, Weighter};
@@ -70,17 +71,19 @@ impl TokenCacheConfig {
     }
 }
 
-/// The bytes of a token's end that its hash covers, with its length.
-const HASHED_SUFFIX: usize = 32;
-
-/// Hashes a token by its length and its last [`HASHED_SUFFIX`] bytes:
-/// the end of a JWT is its signature, which no one can choose without the
-/// signing key, and only verified tokens are stored, so the short hash
-/// spreads the entries as well as a hash of the whole token. Lookups still
-/// compare the whole token.
+/// Hashes a token by its length and its last 16 bytes, read as two
+/// words: the end of a JWT is its signature, which no one can choose
+/// without the signing key, and only verified tokens are stored, so the
+/// short hash spreads the entries as well as a hash of the whole token.
+/// Lookups still compare the whole token.
 fn hash_token<H: Hasher>(token: &[u8], state: &mut H) {
+    let mut end = [0u8; 16];
+    let suffix = &token[token.len().saturating_sub(end.len())..];
+    end[..suffix.len()].copy_from_slice(suffix);
+    let (high, low) = end.split_at(8);
     state.write_usize(token.len());
-    state.write(&token[token.len().saturating_sub(HASHED_SUFFIX)..]);
+    state.write_u64(u64::from_le_bytes(high.try_into().unwrap_or_default()));
+    state.write_u64(u64::from_le_bytes(low.try_into().unwrap_or_default()));
 }
 
 /// A stored token.
@@ -111,8 +114,9 @@ impl Equivalent<TokenKey> for TokenLookup<'_> {
 /// One verified token.
 struct CachedToken {
     principal: Principal,
-    /// The token's `exp`: the entry is served strictly before it.
-    expires_at: u64,
+    /// The token's `exp`: the entry is served strictly before it. Kept as
+    /// a `SystemTime`, so a lookup compares the clock without converting it.
+    expires_at: SystemTime,
     /// The key that verified the token.
     key: Arc<VerificationKey>,
     /// Where the issuer's current keys come from.
@@ -159,7 +163,7 @@ impl TokenCache {
 
     /// The principal of `token`, if it was verified, has not reached its
     /// `exp` at `now`, and its key is still current.
-    pub(crate) fn get(&self, token: &[u8], now: u64) -> Option<Principal> {
+    pub(crate) fn get(&self, token: &[u8], now: SystemTime) -> Option<Principal> {
         let token = TokenLookup(token);
         let entry = self.entries.get(&token)?;
         let key_is_current = entry.keys.key_set().is_ok_and(|keys| keys.contains(&entry.key));
@@ -186,6 +190,9 @@ impl TokenCache {
         if now >= expires_at {
             return;
         }
+        let Some(expires_at) = UNIX_EPOCH.checked_add(Duration::from_secs(expires_at)) else {
+            return;
+        };
         let entry = CachedToken {
             principal,
             expires_at,
