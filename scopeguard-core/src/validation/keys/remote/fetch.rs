@@ -24,7 +24,10 @@ pub(crate) struct Http {
 /// [`Http::send_accepting_client_errors`]).
 #[derive(Debug)]
 pub(crate) struct Document {
-    #[cfg_attr(not(feature = "token-exchange"), allow(dead_code, reason = "read by token exchange"))]
+    #[cfg_attr(
+        not(feature = "token-exchange"),
+        allow(dead_code, reason = "read by token exchange")
+    )]
     pub(crate) status: StatusCode,
     pub(super) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
