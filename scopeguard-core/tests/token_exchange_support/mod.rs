@@ -11,7 +11,7 @@ use scopeguard_core::Principal;
 use scopeguard_core::downstream::{TokenExchanger, TokenExchangerBuilder};
 pub(crate) use token_endpoint_server::{Behaviour, CLIENT_ID, CLIENT_SECRET, TokenEndpointServer};
 
-/// An exchanger for `server`'s endpoint: client_secret_basic, audience
+/// An exchanger for `server`'s endpoint: `client_secret_basic`, audience
 /// `https://shipping.test`, scope `order:shipping`.
 pub(crate) fn exchanger(server: &TokenEndpointServer) -> TokenExchangerBuilder {
     TokenExchanger::builder()
