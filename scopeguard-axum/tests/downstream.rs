@@ -67,3 +67,17 @@ async fn an_unreachable_authorization_server_is_503_with_retry_after() {
     let token = issuer.token().scopes("order").sign();
     assert_unavailable(call(&app, "/orders/1/shipping", Some(&token)).await.parts());
 }
+
+#[tokio::test]
+async fn an_exchange_the_authorization_server_refuses_is_403() {
+    // The exchanger's issuer did not sign the caller's token: `invalid_grant`.
+    let issuer = TestIssuer::new();
+    let exchanger = TestIssuer::new()
+        .exchanger_builder()
+        .scopes(REQUESTED)
+        .build()
+        .unwrap();
+    let app = app(&issuer, exchanger);
+    let token = issuer.token().scopes("order").sign();
+    assert_not_covered(call(&app, "/orders/1/shipping", Some(&token)).await.parts());
+}

@@ -20,8 +20,9 @@ pub(crate) fn assert_exchanged((status, _, _, _, body): Parts<'_>) {
     assert_eq!((status, body), (200, REQUESTED));
 }
 
-/// A caller whose scopes do not cover it: 403 `insufficient_scope`, the
-/// challenge and body naming the scopes asked for.
+/// A caller whose scopes do not cover it, or an exchange the authorization
+/// server refuses: 403 `insufficient_scope`, the challenge and body naming
+/// the scopes asked for.
 pub(crate) fn assert_not_covered((status, challenge, retry_after, _, body): Parts<'_>) {
     assert_eq!(status, 403);
     assert_eq!(

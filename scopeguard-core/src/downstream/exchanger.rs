@@ -244,7 +244,16 @@ impl Config {
 /// Logs an answer that gave no token: a refusal at info level with its
 /// OAuth error, anything else at warn level.
 fn log_failure(kind: &ExchangeErrorKind, status: u16) {
-    if let ExchangeErrorKind::Refused { error } = kind {
+    if let ExchangeErrorKind::Refused { error } = kind
+        && matches!(error.as_str(), "invalid_client" | "unauthorized_client")
+    {
+        tracing::warn!(
+            reason = kind.label(),
+            status,
+            error = %error,
+            "the authorization server refused this service's client for token exchange: check its credentials and grants"
+        );
+    } else if let ExchangeErrorKind::Refused { error } = kind {
         tracing::info!(
             reason = kind.label(),
             status,
