@@ -14,11 +14,12 @@ mod oidc_support;
 
 use std::time::Duration;
 
+use conformance_support::downstream::{SHIPPING_AUDIENCE, ShippingApi};
 use conformance_support::expect::{Want, check};
 use conformance_support::introspection::{self, IntrospectionEndpoint};
 use conformance_support::server::{ConformanceServer, SERVER};
 use conformance_support::tokens::{AUDIENCE, Caller, OTHER_AUDIENCE, Tokens, payload};
-use oidc_support::{CLIENT_ID, OidcProvider};
+use oidc_support::{CLIENT_ID, CLIENT_SECRET, OidcProvider};
 use serde_json::json;
 
 /// The private catalogue's opaque URL scope.
@@ -59,15 +60,27 @@ fn orders(view: &str) -> Want {
     Want::Ok(json!({"route": "orders", "sub": CLIENT_ID, "view": view}))
 }
 
+/// `{"route": name, "sub": the provider's client, "downstream": ...}`: the
+/// shipping API received a token for `aud` granting `scope`.
+fn downstream(name: &str, aud: &str, scope: &str) -> Want {
+    Want::Ok(json!({
+        "route": name,
+        "sub": CLIENT_ID,
+        "downstream": {"order": "7", "received": {"sub": CLIENT_ID, "aud": [aud], "scope": scope}},
+    }))
+}
+
 /// Every scope the routes require, but templates (SPEC §7).
-const SCOPES_SUPPORTED: [&str; 12] = [
+const SCOPES_SUPPORTED: [&str; 14] = [
     "admin:read",
     "audit:read",
     CATALOG,
     "inventory:price",
     "inventory:price.write",
     "inventory:sales",
+    "order",
     "order:item",
+    "order:shipping",
     "order:shipping:address",
     "payment.write",
     "report:read",
@@ -189,11 +202,29 @@ fn cases(issuer: &str) -> Vec<Case> {
         case("introspected, scope missing", "GET", "/introspected/orders/7/items", Raw("Bearer opaque-price"), Scope("order:item")),
         case("introspected, inactive", "GET", "/introspected/orders/7/items", Raw("Bearer opaque-revoked"), InvalidToken),
         case("introspected, no token", "GET", "/introspected/orders/7/items", Nobody, NoToken),
+        // Downstream calls (§3.8): forwarded as is, or exchanged for order:shipping at the provider.
+        case("forwarded, exact", "GET", "/orders/7/shipping/forwarded", Scopes("order:shipping"), downstream("shipping-forwarded", AUDIENCE, "order:shipping")),
+        case("forwarded, the caller's scopes travel", "GET", "/orders/7/shipping/forwarded", Scopes("order inventory"), downstream("shipping-forwarded", AUDIENCE, "inventory order")),
+        case("forwarded, sibling", "GET", "/orders/7/shipping/forwarded", Scopes("order:item"), Scope("order:shipping")),
+        case("forwarded, no token", "GET", "/orders/7/shipping/forwarded", Nobody, NoToken),
+        case("exchanged, narrowed to order:shipping", "GET", "/orders/7/shipping/exchanged", Scopes("order inventory"), downstream("shipping-exchanged", SHIPPING_AUDIENCE, "order:shipping")),
+        case("exchanged, child does not cover", "GET", "/orders/7/shipping/exchanged", Scopes("order:shipping"), Scope("order")),
+        case("exchanged, no token", "GET", "/orders/7/shipping/exchanged", Nobody, NoToken),
     ]
 }
 
-fn server_env<'a>(issuer: &'a str, introspection: &'a str) -> Vec<(&'static str, &'a str)> {
+fn server_env<'a>(
+    issuer: &'a str,
+    introspection: &'a str,
+    token_endpoint: &'a str,
+    shipping: &'a str,
+) -> Vec<(&'static str, &'a str)> {
     vec![
+        ("SCOPEGUARD_TOKEN_EXCHANGE_URL", token_endpoint),
+        ("SCOPEGUARD_TOKEN_EXCHANGE_CLIENT_ID", CLIENT_ID),
+        ("SCOPEGUARD_TOKEN_EXCHANGE_CLIENT_SECRET", CLIENT_SECRET),
+        ("SCOPEGUARD_DOWNSTREAM_URL", shipping),
+        ("SCOPEGUARD_DOWNSTREAM_AUDIENCE", SHIPPING_AUDIENCE),
         ("SCOPEGUARD_ISSUER", issuer),
         ("SCOPEGUARD_AUDIENCE", AUDIENCE),
         ("SCOPEGUARD_JWKS_COOLDOWN_SECS", "5"),
@@ -212,13 +243,16 @@ async fn both_servers_answer_the_route_table_identically() {
     let Some(provider) = OidcProvider::builder()
         .resource(AUDIENCE)
         .resource(OTHER_AUDIENCE)
+        .resource(SHIPPING_AUDIENCE)
         .start()
         .await
     else {
         return;
     };
     let endpoint = IntrospectionEndpoint::start(AUDIENCE).await;
-    let env = server_env(provider.issuer(), endpoint.url());
+    let shipping = ShippingApi::start(provider.issuer()).await;
+    let token_endpoint = format!("{}/token", provider.issuer());
+    let env = server_env(provider.issuer(), endpoint.url(), &token_endpoint, shipping.url());
     let (axum, actix) = tokio::join!(
         ConformanceServer::start("axum", env!("CARGO_BIN_EXE_conformance-axum"), &env),
         ConformanceServer::start("actix", env!("CARGO_BIN_EXE_conformance-actix"), &env),
@@ -309,6 +343,7 @@ async fn a_bad_configuration_is_a_clear_error_and_a_failed_exit() {
                 ("SCOPEGUARD_AUDIENCE", AUDIENCE),
                 ("SCOPEGUARD_LEEWAY_SECS", "a minute"),
                 ("SCOPEGUARD_INTROSPECTION_URL", "http://127.0.0.1:9/introspect"),
+                ("SCOPEGUARD_DOWNSTREAM_URL", "http://127.0.0.1:9"),
             ],
         )
         .await;
@@ -317,6 +352,7 @@ async fn a_bad_configuration_is_a_clear_error_and_a_failed_exit() {
             "SCOPEGUARD_ADDR",
             "SCOPEGUARD_LEEWAY_SECS",
             "SCOPEGUARD_INTROSPECTION_CLIENT_ID",
+            "SCOPEGUARD_TOKEN_EXCHANGE_CLIENT_SECRET",
         ] {
             assert!(stderr.contains(variable), "{variable} is named: {stderr}");
         }

@@ -88,6 +88,47 @@ async fn answer_problems(response: reqwest::Response, route: &Route, answer: Ans
     problems
 }
 
+/// What is wrong with what the shipping API received from the orders side
+/// for `sub`, if anything: a token exchanged for `order:shipping` only,
+/// same `sub`, for the shipping API's audience, not the demo's.
+async fn tracking_problems(client: &Client, base: &str, token: &str, sub: &str) -> Vec<String> {
+    let response = client
+        .get(format!("{base}/orders/1001/shipping/tracking"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("an answer");
+    let body: serde_json::Value =
+        serde_json::from_slice(&response.bytes().await.unwrap_or_default()).unwrap_or_default();
+    let received = &body["shipping"]["received"];
+    let mut problems = Vec::new();
+    if received["scope"] != "order:shipping" {
+        problems.push(format!(
+            "{sub}: the shipping API received the scopes {}",
+            received["scope"]
+        ));
+    }
+    if received["sub"] != sub {
+        problems.push(format!(
+            "{sub}: the shipping API received the sub {}",
+            received["sub"]
+        ));
+    }
+    let aud = received["aud"].as_array().cloned().unwrap_or_default();
+    if aud.len() != 1
+        || aud[0] == base
+        || !aud[0]
+            .as_str()
+            .is_some_and(|aud| aud.starts_with("http://127.0.0.1:"))
+    {
+        problems.push(format!("{sub}: the shipping API received the audience {aud:?}"));
+    }
+    if body["shipping"]["parcel"]["status"] != "in transit" {
+        problems.push(format!("{sub}: no parcel in {body}"));
+    }
+    problems
+}
+
 async fn the_demo_answers_as_the_table_says(binary: &str) {
     let demo = RunningDemo::start(binary, &[]).await;
     let promises = promises(&demo.stdout);
@@ -119,6 +160,14 @@ async fn the_demo_answers_as_the_table_says(binary: &str) {
     }
 
     let mut problems = Vec::new();
+    for (caller, sub) in [(Caller::Customer, "alice"), (Caller::Administrator, "carol")] {
+        let token = promises
+            .iter()
+            .find(|promise| promise.caller() == Ok(caller))
+            .and_then(Promise::token)
+            .expect("a printed token");
+        problems.extend(tracking_problems(&client, &demo.base, token, sub).await);
+    }
     for caller in CALLERS {
         let token = promises
             .iter()
@@ -238,7 +287,7 @@ fn walkthrough_of_the_table() -> Vec<PrintedRequest> {
 #[test]
 fn a_walkthrough_disagreeing_with_the_table_is_caught() {
     let walkthrough = walkthrough_of_the_table();
-    assert_eq!(walkthrough.len(), 22);
+    assert_eq!(walkthrough.len(), 25);
     assert_eq!(walkthrough_problems(&walkthrough), Vec::<String>::new());
 
     let mut wrong_status = walkthrough.clone();

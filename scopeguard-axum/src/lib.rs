@@ -62,6 +62,12 @@ pub mod __private {
 
 /// The framework-independent core, for what this crate does not re-export.
 pub use scopeguard_core as core;
+/// Calling other APIs on the caller's behalf: forwarding and token exchange
+/// (SPEC §3.8). An [`ExchangeError`](downstream::ExchangeError) converts
+/// into [`AuthRejection`], the SPEC §4 answer.
+#[cfg(feature = "token-exchange")]
+#[cfg_attr(docsrs, doc(cfg(feature = "token-exchange")))]
+pub use scopeguard_core::downstream;
 #[cfg(feature = "utoipa")]
 pub use scopeguard_core::inventory::openapi;
 pub use scopeguard_core::prelude::*;

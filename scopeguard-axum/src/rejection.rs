@@ -25,3 +25,15 @@ impl IntoResponse for AuthRejection {
         self.0.respond::<Body>()
     }
 }
+
+/// A failed forward or exchange (SPEC §3.8) answers as SPEC §4 says, with
+/// the realm and body of the caller's authentication layer: 403
+/// `insufficient_scope` for a narrowing the caller's scopes do not cover or
+/// a refused exchange, 503 with `Retry-After` while the authorization
+/// server fails. So `?` works in a handler returning `AuthRejection`.
+#[cfg(feature = "token-exchange")]
+impl From<scopeguard_core::downstream::ExchangeError> for AuthRejection {
+    fn from(error: scopeguard_core::downstream::ExchangeError) -> Self {
+        Self(error.into_denial())
+    }
+}

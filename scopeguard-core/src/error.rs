@@ -149,6 +149,13 @@ pub enum Unavailable {
         /// When to try again.
         retry_after: Duration,
     },
+    /// The authorization server's token endpoint is failing, so a call to
+    /// another API on the caller's behalf cannot be made (SPEC §3.8).
+    #[error("token exchange is temporarily unavailable")]
+    TokenExchange {
+        /// When to try again.
+        retry_after: Duration,
+    },
 }
 
 impl Unavailable {
@@ -157,13 +164,16 @@ impl Unavailable {
         match self {
             Self::KeySet { .. } => "key_set_unavailable",
             Self::Introspection { .. } => "introspection_unavailable",
+            Self::TokenExchange { .. } => "token_exchange_unavailable",
         }
     }
 
     /// When the client should try again.
     pub const fn retry_after(&self) -> Duration {
         match self {
-            Self::KeySet { retry_after } | Self::Introspection { retry_after } => *retry_after,
+            Self::KeySet { retry_after }
+            | Self::Introspection { retry_after }
+            | Self::TokenExchange { retry_after } => *retry_after,
         }
     }
 }
@@ -186,6 +196,11 @@ pub enum Misconfiguration {
     /// A scope check ran with no authentication layer below it.
     #[error("a scope check ran without the authentication layer")]
     MissingAuthLayer,
+    /// A call to another API on the caller's behalf needs the caller's
+    /// access token, and the principal carries none: it was built by a
+    /// validator that does not keep it (SPEC §3.8).
+    #[error("the principal carries no access token to forward or exchange")]
+    MissingAccessToken,
     /// A template scope names a path parameter the route lacks.
     #[error("a template scope names the missing path parameter `{0}`")]
     MissingPathParameter(String),
@@ -206,6 +221,7 @@ impl Misconfiguration {
     pub const fn label(&self) -> &'static str {
         match self {
             Self::MissingAuthLayer => "missing_auth_layer",
+            Self::MissingAccessToken => "missing_access_token",
             Self::MissingPathParameter(_) => "missing_template_parameter",
             Self::UnresolvedRequirement { label, .. } => label,
         }

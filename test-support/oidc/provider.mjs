@@ -25,17 +25,22 @@
 // Every resource server defines the scopes of the conformance servers
 // (SPEC §7); scopes a resource server does not define are left out of its
 // tokens, as `oidc-provider` does for any resource server.
+//
+// Token exchange (RFC 8693, SPEC §3.8): the client may also use the
+// token-exchange grant, downscoping only; see "Token exchange" below.
 
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import process from 'node:process';
 
 import Provider, { errors } from 'oidc-provider';
+import { SignJWT, jwtVerify } from 'jose';
 
 const SCOPES = [
   'order',
   'order:item',
+  'order:shipping',
   'order:shipping:address',
   'inventory',
   'inventory.write',
@@ -131,7 +136,7 @@ server.listen(config.port, '127.0.0.1', () => {
       {
         client_id: config.clientId,
         client_secret: config.clientSecret,
-        grant_types: ['client_credentials'],
+        grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
         response_types: [],
         redirect_uris: [],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -171,10 +176,121 @@ server.listen(config.port, '127.0.0.1', () => {
     cookies: { keys: [randomBytes(32).toString('base64url')] },
   });
 
+  registerTokenExchange(provider, issuer);
   server.on('request', provider.callback());
   console.log(`oidc-provider listening on ${issuer}`);
 });
 server.on('error', (error) => fail(`cannot listen: ${error.message}`));
+
+// ---------------------------------------------------------------------------
+// Token exchange (RFC 8693, SPEC §3.8)
+//
+// The grant `urn:ietf:params:oauth:grant-type:token-exchange`, for the
+// client above: `subject_token` must be an access token this provider
+// issued (signature, issuer, `typ` at+jwt, not expired), with
+// `subject_token_type` the access-token type. The new token keeps the
+// subject's `sub`, `client_id` and `exp`; its scopes are the requested
+// `scope`, each covered by one of the subject's scopes under SPEC §2.3
+// (exact, or a segment-wise prefix at a level at least as high; opaque
+// scopes exactly), else `invalid_scope`; without `scope`, the subject's.
+// Its `aud` is the `audience` or `resource` parameter, which must be one of
+// the configured resource indicators (`invalid_target` otherwise).
+// ---------------------------------------------------------------------------
+
+const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
+
+// A scope's SPEC §2.3 shape: opaque, or a path and a level.
+function scopeShape(scope) {
+  if (scope.includes('://') || scope.startsWith('urn:')) {
+    return { opaque: true };
+  }
+  const write = scope.endsWith('.write');
+  const path = (write ? scope.slice(0, -'.write'.length) : scope).split(':');
+  return { opaque: false, path, write, exactOnly: path.some((segment) => segment === '') };
+}
+
+// Whether the granted scope covers the required one (SPEC §2.3, rules 1-3).
+function covers(granted, required) {
+  if (granted === required) {
+    return true;
+  }
+  const g = scopeShape(granted);
+  const r = scopeShape(required);
+  if (g.opaque || r.opaque || g.exactOnly || r.exactOnly) {
+    return false;
+  }
+  return g.path.length <= r.path.length
+    && g.path.every((segment, index) => segment === r.path[index])
+    && (g.write || !r.write);
+}
+
+function registerTokenExchange(provider, issuer) {
+  const privateKey = createPrivateKey(readFileSync(new URL(`keys/${KEY_FOR_ALG[config.alg]}`, import.meta.url)));
+  const publicKey = createPublicKey(privateKey);
+  const [{ kid }] = keys;
+
+  async function tokenExchange(ctx) {
+    const { params, client } = ctx.oidc;
+    if (!params.subject_token || params.subject_token_type !== ACCESS_TOKEN_TYPE) {
+      throw new errors.InvalidRequest('subject_token of type access_token required');
+    }
+    if (params.requested_token_type && ![ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE].includes(params.requested_token_type)) {
+      throw new errors.InvalidRequest('unsupported requested_token_type');
+    }
+    let subject;
+    try {
+      ({ payload: subject } = await jwtVerify(params.subject_token, publicKey, {
+        issuer,
+        typ: 'at+jwt',
+        algorithms: [config.alg],
+      }));
+    } catch {
+      throw new errors.InvalidGrant();
+    }
+    const granted = (subject.scope || '').split(' ').filter(Boolean);
+    const requested = params.scope === undefined ? granted : params.scope.split(' ').filter(Boolean);
+    const uncovered = requested.filter((wanted) => !granted.some((scope) => covers(scope, wanted)));
+    if (uncovered.length > 0) {
+      throw new errors.InvalidScope('the subject token does not grant the requested scope', uncovered.join(' '));
+    }
+    const audience = params.audience || params.resource;
+    if (!audience || !config.resources.has(audience)) {
+      throw new errors.InvalidTarget('unknown audience or resource');
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      sub: subject.sub,
+      client_id: subject.client_id ?? client.clientId,
+      scope: requested.join(' '),
+      jti: randomBytes(16).toString('base64url'),
+    };
+    const accessToken = await new SignJWT(claims)
+      .setProtectedHeader({ alg: config.alg, kid, typ: 'at+jwt' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt(now)
+      .setExpirationTime(subject.exp)
+      .sign(privateKey);
+    ctx.body = {
+      access_token: accessToken,
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      token_type: 'Bearer',
+      expires_in: Math.max(subject.exp - now, 0),
+      scope: claims.scope,
+    };
+  }
+
+  provider.registerGrantType(TOKEN_EXCHANGE_GRANT, tokenExchange, [
+    'subject_token',
+    'subject_token_type',
+    'requested_token_type',
+    'scope',
+    'audience',
+    'resource',
+  ]);
+}
 
 if (process.env.OIDC_EXIT_ON_STDIN_CLOSE === '1') {
   process.stdin.on('end', () => process.exit(0));

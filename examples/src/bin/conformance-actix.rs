@@ -12,13 +12,17 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::http::header::ContentType;
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
 use scopeguard_actix::{
-    AuthMiddleware, Authenticator, Principal, RequireScope, ScopeGuard, Scoped, metadata, requires_scope,
-    scope,
+    AuthMiddleware, AuthRejection, Authenticator, Principal, RequireScope, ScopeGuard, Scoped, metadata,
+    requires_scope, scope,
 };
 use scopeguard_examples::conformance::bodies::{MeBody, OrdersBody, RouteBody, View};
 use scopeguard_examples::conformance::config::ConformanceConfig;
+use scopeguard_examples::conformance::downstream::{
+    BAD_GATEWAY_BODY, Downstream, DownstreamBody, DownstreamFailure,
+};
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
 use scopeguard_examples::conformance::{StartupError, announce, fail, init_tracing, validators};
 
@@ -26,6 +30,7 @@ const SERVER: &str = "conformance-actix";
 
 scope!(ShippingAddress = "order:shipping:address");
 scope!(ProductPriceUpdate = "urn:examplecompany:product_price:update");
+scope!(ShippingForwarded = "order:shipping");
 
 fn route(name: &'static str, principal: &Principal) -> HttpResponse {
     HttpResponse::Ok().json(RouteBody::new(name, principal))
@@ -99,6 +104,34 @@ async fn orders_summary(principal: Principal) -> HttpResponse {
     HttpResponse::Ok().json(OrdersBody::new(&principal, View::Summary))
 }
 
+async fn shipping_forwarded(
+    scoped: Scoped<ShippingForwarded>,
+    downstream: web::Data<Downstream>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    downstream_answer(downstream.forwarded(scoped.principal(), &id).await)
+}
+
+#[requires_scope("order")]
+async fn shipping_exchanged(
+    principal: Principal,
+    downstream: web::Data<Downstream>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    downstream_answer(downstream.exchanged(&principal, &id).await)
+}
+
+/// The downstream's answer, the SPEC §4 answer of a failed exchange, or 502.
+fn downstream_answer(outcome: Result<DownstreamBody, DownstreamFailure>) -> HttpResponse {
+    match outcome {
+        Ok(body) => HttpResponse::Ok().json(body),
+        Err(DownstreamFailure::Denied(error)) => AuthRejection::from(error).error_response(),
+        Err(DownstreamFailure::BadGateway) => HttpResponse::BadGateway()
+            .content_type(ContentType::json())
+            .body(BAD_GATEWAY_BODY),
+    }
+}
+
 async fn introspected_order_items(principal: Principal) -> HttpResponse {
     route("introspected-order-items", &principal)
 }
@@ -130,13 +163,27 @@ impl Layers {
             .layer(self.admin_audit.requirement())
             .extractor::<ShippingAddress>()
             .extractor::<ProductPriceUpdate>()
+            .extractor::<ShippingForwarded>()
             .declared_in(module_path!())
             .scopes()
     }
 }
 
-/// The routes behind the JWT authentication middleware.
-fn protected(config: &mut web::ServiceConfig, layers: &Layers) {
+/// The routes behind the JWT authentication middleware; the downstream
+/// routes when there is a downstream API.
+fn protected(config: &mut web::ServiceConfig, layers: &Layers, downstream: Option<&web::Data<Downstream>>) {
+    if let Some(downstream) = downstream {
+        config
+            .app_data(downstream.clone())
+            .route(
+                "/orders/{id}/shipping/forwarded",
+                web::get().to(shipping_forwarded),
+            )
+            .route(
+                "/orders/{id}/shipping/exchanged",
+                web::get().to(shipping_exchanged),
+            );
+    }
     config
         .route("/me", web::get().to(me))
         .service(
@@ -188,6 +235,12 @@ async fn run() -> Result<(), StartupError> {
         .map(|settings| validators::introspection_validator(&config, settings, Arc::clone(&policy)))
         .transpose()?
         .map(Arc::new);
+    let downstream = config
+        .downstream
+        .as_ref()
+        .map(Downstream::new)
+        .transpose()?
+        .map(web::Data::new);
     let layers = Layers::new();
     let site = ResourceSite::new(addr, &config, layers.scopes())?;
 
@@ -212,12 +265,13 @@ async fn run() -> Result<(), StartupError> {
             );
         }
         let layers = layers.clone();
+        let downstream = downstream.clone();
         app.service(
             web::scope("")
                 .wrap(AuthMiddleware::from(
                     Authenticator::from_shared(Arc::clone(&jwt)).challenge(site.challenge.clone()),
                 ))
-                .configure(move |config| protected(config, &layers)),
+                .configure(move |config| protected(config, &layers, downstream.as_ref())),
         )
     })
     .listen(listener)

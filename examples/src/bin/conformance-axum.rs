@@ -12,14 +12,20 @@
 use std::process::ExitCode;
 use std::sync::{Arc, LazyLock};
 
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use scopeguard_axum::core::Requirement;
 use scopeguard_axum::{
-    AuthLayer, Authenticator, Principal, RequireScope, Scoped, metadata, requires_scope, scope,
+    AuthLayer, AuthRejection, Authenticator, Principal, RequireScope, Scoped, metadata, requires_scope, scope,
 };
 use scopeguard_examples::conformance::bodies::{MeBody, OrdersBody, RouteBody, View};
 use scopeguard_examples::conformance::config::ConformanceConfig;
+use scopeguard_examples::conformance::downstream::{
+    BAD_GATEWAY_BODY, Downstream, DownstreamBody, DownstreamFailure,
+};
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
 use scopeguard_examples::conformance::{StartupError, announce, fail, init_tracing, validators};
 
@@ -27,6 +33,7 @@ const SERVER: &str = "conformance-axum";
 
 scope!(ShippingAddress = "order:shipping:address");
 scope!(ProductPriceUpdate = "urn:examplecompany:product_price:update");
+scope!(ShippingForwarded = "order:shipping");
 
 /// What `/orders` branches on: a token covering `order` sees everything.
 static FULL_VIEW: LazyLock<Requirement> =
@@ -99,6 +106,37 @@ async fn orders(principal: Principal) -> Json<OrdersBody> {
     Json(OrdersBody::new(&principal, view))
 }
 
+async fn shipping_forwarded(
+    scoped: Scoped<ShippingForwarded>,
+    Extension(downstream): Extension<Arc<Downstream>>,
+    Path(id): Path<String>,
+) -> Response {
+    downstream_answer(downstream.forwarded(scoped.principal(), &id).await)
+}
+
+#[requires_scope("order")]
+async fn shipping_exchanged(
+    principal: Principal,
+    Extension(downstream): Extension<Arc<Downstream>>,
+    Path(id): Path<String>,
+) -> Response {
+    downstream_answer(downstream.exchanged(&principal, &id).await)
+}
+
+/// The downstream's answer, the SPEC §4 answer of a failed exchange, or 502.
+fn downstream_answer(outcome: Result<DownstreamBody, DownstreamFailure>) -> Response {
+    match outcome {
+        Ok(body) => Json(body).into_response(),
+        Err(DownstreamFailure::Denied(error)) => AuthRejection::from(error).into_response(),
+        Err(DownstreamFailure::BadGateway) => (
+            StatusCode::BAD_GATEWAY,
+            [(header::CONTENT_TYPE, "application/json")],
+            BAD_GATEWAY_BODY,
+        )
+            .into_response(),
+    }
+}
+
 async fn introspected_order_items(principal: Principal) -> Json<RouteBody> {
     Json(RouteBody::new("introspected-order-items", &principal))
 }
@@ -127,6 +165,7 @@ impl Layers {
             .layer(self.admin_audit.requirement())
             .extractor::<ShippingAddress>()
             .extractor::<ProductPriceUpdate>()
+            .extractor::<ShippingForwarded>()
             .declared_in(module_path!())
             .scopes()
     }
@@ -149,10 +188,11 @@ async fn run() -> Result<(), StartupError> {
         .as_ref()
         .map(|settings| validators::introspection_validator(&config, settings, Arc::clone(&policy)))
         .transpose()?;
+    let downstream = config.downstream.as_ref().map(Downstream::new).transpose()?;
     let layers = Layers::new();
     let site = ResourceSite::new(addr, &config, layers.scopes())?;
 
-    let protected = Router::new()
+    let mut protected = Router::new()
         .route("/me", get(me))
         .route("/orders", get(orders))
         .route(
@@ -170,10 +210,16 @@ async fn run() -> Result<(), StartupError> {
         .route("/reports/sales", get(sales_report))
         .route("/admin/audit", get(admin_audit).route_layer(layers.admin_audit))
         .route("/users/{id}", delete(user_delete))
-        .route("/payments", post(payment))
-        .layer(AuthLayer::from(
-            Authenticator::new(jwt).challenge(site.challenge.clone()),
-        ));
+        .route("/payments", post(payment));
+    if let Some(downstream) = downstream {
+        protected = protected
+            .route("/orders/{id}/shipping/forwarded", get(shipping_forwarded))
+            .route("/orders/{id}/shipping/exchanged", get(shipping_exchanged))
+            .layer(Extension(Arc::new(downstream)));
+    }
+    let protected = protected.layer(AuthLayer::from(
+        Authenticator::new(jwt).challenge(site.challenge.clone()),
+    ));
     let mut app = Router::new()
         .route("/health", get(health))
         .merge(metadata::router(site.document.clone()))

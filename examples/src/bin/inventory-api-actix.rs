@@ -14,13 +14,15 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use actix_web::{App, HttpResponse, HttpServer, get, post, web};
+use actix_web::http::header::ContentType;
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, get, post, web};
 use scopeguard_actix::{
-    AuthMiddleware, JwtValidator, Principal, RequireScope, Scoped, requires_scope, scope,
+    AuthMiddleware, AuthRejection, JwtValidator, Principal, RequireScope, Scoped, requires_scope, scope,
 };
 use scopeguard_examples::demo::config::DemoConfig;
 use scopeguard_examples::demo::error::DemoError;
 use scopeguard_examples::demo::logging::{allowed, init_tracing};
+use scopeguard_examples::demo::shipping::{ShippingClient, TrackingError};
 use scopeguard_examples::demo::startup::Demo;
 use scopeguard_examples::demo::store::{PaymentRequest, Price, Receipt, Store};
 use serde::Serialize;
@@ -76,6 +78,24 @@ async fn shipping_address(scoped: Scoped<ShippingAddress>, store: Shop, id: web:
     found(store.order(*id).map(|order| order.address))
 }
 
+/// Calls the shipping API with the caller's token exchanged for
+/// `order:shipping` only; a failed exchange answers as SPEC §4 says.
+#[requires_scope("order:shipping")]
+async fn shipping_tracking(
+    principal: Principal,
+    shipping: web::Data<ShippingClient>,
+    id: web::Path<u32>,
+) -> HttpResponse {
+    allowed("shipping-tracking", principal.sub());
+    match shipping.tracking(&principal, *id).await {
+        Ok(tracking) => HttpResponse::Ok().json(tracking),
+        Err(TrackingError::Exchange(error)) => AuthRejection::from(error).error_response(),
+        Err(TrackingError::ShippingApi) => HttpResponse::BadGateway()
+            .content_type(ContentType::json())
+            .body(r#"{"error":"bad_gateway"}"#),
+    }
+}
+
 /// Behind `RequireScope::new("inventory")`.
 async fn stock(principal: Principal, store: Shop, sku: web::Path<String>) -> HttpResponse {
     allowed("stock", principal.sub());
@@ -129,8 +149,14 @@ async fn pay(principal: Principal, payment: web::Json<PaymentRequest>) -> HttpRe
     })
 }
 
-/// The routes behind the authentication middleware.
-fn protected(config: &mut web::ServiceConfig) {
+/// The routes behind the authentication middleware; the shipping calls
+/// when there is a shipping API.
+fn protected(config: &mut web::ServiceConfig, shipping: Option<&web::Data<ShippingClient>>) {
+    if let Some(shipping) = shipping {
+        config
+            .app_data(shipping.clone())
+            .route("/orders/{id}/shipping/tracking", web::get().to(shipping_tracking));
+    }
     config
         .route("/me", web::get().to(me))
         .service(whole_order)
@@ -160,17 +186,22 @@ fn protected(config: &mut web::ServiceConfig) {
         .service(pay);
 }
 
-async fn serve(listener: std::net::TcpListener, validator: JwtValidator) -> Result<(), DemoError> {
+async fn serve(
+    listener: std::net::TcpListener,
+    validator: JwtValidator,
+    shipping: Option<web::Data<ShippingClient>>,
+) -> Result<(), DemoError> {
     let validator = Arc::new(validator);
     let store = web::Data::new(Store::demo());
     HttpServer::new(move || {
+        let shipping = shipping.clone();
         App::new()
             .app_data(store.clone())
             .route("/health", web::get().to(health))
             .service(
                 web::scope("")
                     .wrap(AuthMiddleware::from_shared(Arc::clone(&validator)))
-                    .configure(protected),
+                    .configure(move |config| protected(config, shipping.as_ref())),
             )
     })
     .workers(2)
@@ -185,14 +216,19 @@ async fn run() -> Result<(), DemoError> {
     let config = DemoConfig::from_env()?;
     let demo = Demo::start(&config).await?;
     demo.announce("inventory-api-actix (actix-web)");
-    // `_issuer` serves the development keys until the server stops.
+    // `_issuer` serves the development keys, and `shipping` the shipping
+    // API, until the server stops.
     let Demo {
         listener,
         validator,
         issuer: _issuer,
+        shipping,
         ..
     } = demo;
-    serve(listener, validator).await
+    let client = shipping
+        .as_ref()
+        .map(|shipping| web::Data::from(Arc::clone(&shipping.client)));
+    serve(listener, validator, client).await
 }
 
 #[actix_web::main]

@@ -18,13 +18,17 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use scopeguard_axum::{AuthLayer, JwtValidator, Principal, RequireScope, Scoped, requires_scope, scope};
+use axum::{Extension, Json, Router};
+use scopeguard_axum::{
+    AuthLayer, AuthRejection, JwtValidator, Principal, RequireScope, Scoped, requires_scope, scope,
+};
 use scopeguard_examples::demo::config::DemoConfig;
 use scopeguard_examples::demo::error::DemoError;
 use scopeguard_examples::demo::logging::{allowed, init_tracing};
+use scopeguard_examples::demo::shipping::{ShippingClient, TrackingError};
 use scopeguard_examples::demo::startup::Demo;
 use scopeguard_examples::demo::store::{
     Address, Order, OrderItem, PaymentRequest, Price, Receipt, SalesLine, ShippingStatus, StockItem, Store,
@@ -85,6 +89,27 @@ async fn shipping_address(
     found(store.order(id).map(|order| order.address))
 }
 
+/// Calls the shipping API with the caller's token exchanged for
+/// `order:shipping` only; a failed exchange answers as SPEC §4 says.
+#[requires_scope("order:shipping")]
+async fn shipping_tracking(
+    principal: Principal,
+    Extension(shipping): Extension<Arc<ShippingClient>>,
+    Path(id): Path<u32>,
+) -> Response {
+    allowed("shipping-tracking", principal.sub());
+    match shipping.tracking(&principal, id).await {
+        Ok(tracking) => Json(tracking).into_response(),
+        Err(TrackingError::Exchange(error)) => AuthRejection::from(error).into_response(),
+        Err(TrackingError::ShippingApi) => (
+            StatusCode::BAD_GATEWAY,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"error":"bad_gateway"}"#,
+        )
+            .into_response(),
+    }
+}
+
 /// Behind `RequireScope::new("inventory")`.
 async fn stock(principal: Principal, State(store): Shop, Path(sku): Path<String>) -> Found<StockItem> {
     allowed("stock", principal.sub());
@@ -135,9 +160,10 @@ async fn pay(principal: Principal, Json(payment): Json<PaymentRequest>) -> Json<
     })
 }
 
-/// The API: every route but `/health` behind the authentication layer.
-fn app(validator: JwtValidator, store: Arc<Store>) -> Router {
-    let protected = Router::new()
+/// The API: every route but `/health` behind the authentication layer;
+/// the shipping calls when there is a shipping API.
+fn app(validator: JwtValidator, store: Arc<Store>, shipping: Option<Arc<ShippingClient>>) -> Router {
+    let mut protected = Router::new()
         .route("/me", get(me))
         .route("/orders/{id}", get(order))
         .route(
@@ -156,8 +182,13 @@ fn app(validator: JwtValidator, store: Arc<Store>) -> Router {
         .route("/inventory/{sku}/price", get(price).put(set_price))
         .route("/reports/sales", get(sales_report))
         .route("/transactions/{tx}/approve", post(approve))
-        .route("/payments", post(pay))
-        .layer(AuthLayer::new(validator));
+        .route("/payments", post(pay));
+    if let Some(shipping) = shipping {
+        protected = protected
+            .route("/orders/{id}/shipping/tracking", get(shipping_tracking))
+            .layer(Extension(shipping));
+    }
+    let protected = protected.layer(AuthLayer::new(validator));
     Router::new()
         .route("/health", get(health))
         .merge(protected)
@@ -168,16 +199,19 @@ async fn run() -> Result<(), DemoError> {
     let config = DemoConfig::from_env()?;
     let demo = Demo::start(&config).await?;
     demo.announce("inventory-api (axum)");
-    // `_issuer` serves the development keys until the server stops.
+    // `_issuer` serves the development keys, and `shipping` the shipping
+    // API, until the server stops.
     let Demo {
         listener,
         validator,
         issuer: _issuer,
+        shipping,
         ..
     } = demo;
+    let client = shipping.as_ref().map(|shipping| Arc::clone(&shipping.client));
     listener.set_nonblocking(true).map_err(DemoError::Serve)?;
     let listener = tokio::net::TcpListener::from_std(listener).map_err(DemoError::Serve)?;
-    axum::serve(listener, app(validator, Arc::new(Store::demo())))
+    axum::serve(listener, app(validator, Arc::new(Store::demo()), client))
         .await
         .map_err(DemoError::Serve)
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use scopeguard_core::error::challenge::DEFAULT_REALM;
 
+pub use super::downstream_settings::DownstreamSettings;
+
 /// `SCOPEGUARD_ADDR`: the listen address.
 pub const ADDR: &str = "SCOPEGUARD_ADDR";
 /// `SCOPEGUARD_ISSUER`: the required issuer.
@@ -28,8 +30,19 @@ pub const INTROSPECTION_CLIENT_ID: &str = "SCOPEGUARD_INTROSPECTION_CLIENT_ID";
 /// `SCOPEGUARD_INTROSPECTION_CLIENT_SECRET`: the server's client secret there.
 pub const INTROSPECTION_CLIENT_SECRET: &str = "SCOPEGUARD_INTROSPECTION_CLIENT_SECRET";
 
+/// `SCOPEGUARD_TOKEN_EXCHANGE_URL`: the token endpoint of SPEC §3.8.
+pub const TOKEN_EXCHANGE_URL: &str = "SCOPEGUARD_TOKEN_EXCHANGE_URL";
+/// `SCOPEGUARD_TOKEN_EXCHANGE_CLIENT_ID`: the server's client id there.
+pub const TOKEN_EXCHANGE_CLIENT_ID: &str = "SCOPEGUARD_TOKEN_EXCHANGE_CLIENT_ID";
+/// `SCOPEGUARD_TOKEN_EXCHANGE_CLIENT_SECRET`: the server's client secret there.
+pub const TOKEN_EXCHANGE_CLIENT_SECRET: &str = "SCOPEGUARD_TOKEN_EXCHANGE_CLIENT_SECRET";
+/// `SCOPEGUARD_DOWNSTREAM_URL`: the API the `downstream` routes call.
+pub const DOWNSTREAM_URL: &str = "SCOPEGUARD_DOWNSTREAM_URL";
+/// `SCOPEGUARD_DOWNSTREAM_AUDIENCE`: the audience exchanged tokens are asked for.
+pub const DOWNSTREAM_AUDIENCE: &str = "SCOPEGUARD_DOWNSTREAM_AUDIENCE";
+
 /// Every variable the servers read.
-pub const VARIABLES: [&str; 10] = [
+pub const VARIABLES: [&str; 15] = [
     ADDR,
     ISSUER,
     AUDIENCE,
@@ -40,6 +53,11 @@ pub const VARIABLES: [&str; 10] = [
     INTROSPECTION_URL,
     INTROSPECTION_CLIENT_ID,
     INTROSPECTION_CLIENT_SECRET,
+    TOKEN_EXCHANGE_URL,
+    TOKEN_EXCHANGE_CLIENT_ID,
+    TOKEN_EXCHANGE_CLIENT_SECRET,
+    DOWNSTREAM_URL,
+    DOWNSTREAM_AUDIENCE,
 ];
 
 /// The listen address used when `SCOPEGUARD_ADDR` is not set.
@@ -97,6 +115,9 @@ pub struct ConformanceConfig {
     /// Introspection, for the `/introspected/...` route; `None`: that route
     /// is not served.
     pub introspection: Option<IntrospectionSettings>,
+    /// The downstream API and the token exchange of the
+    /// `/orders/{id}/shipping/...` routes; `None`: they are not served.
+    pub downstream: Option<DownstreamSettings>,
 }
 
 /// One problem in the environment.
@@ -120,6 +141,9 @@ pub enum ConfigProblem {
     /// Some introspection variables are set, not all.
     #[error("introspection needs {INTROSPECTION_URL}, {INTROSPECTION_CLIENT_ID} and {INTROSPECTION_CLIENT_SECRET}; missing: {}", .0.join(", "))]
     IncompleteIntrospection(Vec<&'static str>),
+    /// Some downstream variables are set, not all the routes need.
+    #[error("the downstream routes need {TOKEN_EXCHANGE_URL}, {TOKEN_EXCHANGE_CLIENT_ID}, {TOKEN_EXCHANGE_CLIENT_SECRET} and {DOWNSTREAM_URL}; missing: {}", .0.join(", "))]
+    IncompleteDownstream(Vec<&'static str>),
 }
 
 /// Every problem found in the environment, in the order of [`VARIABLES`].
@@ -182,6 +206,13 @@ impl ConformanceConfig {
             (INTROSPECTION_CLIENT_ID, text(INTROSPECTION_CLIENT_ID)),
             (INTROSPECTION_CLIENT_SECRET, text(INTROSPECTION_CLIENT_SECRET)),
         ];
+        let downstream = [
+            (TOKEN_EXCHANGE_URL, text(TOKEN_EXCHANGE_URL)),
+            (TOKEN_EXCHANGE_CLIENT_ID, text(TOKEN_EXCHANGE_CLIENT_ID)),
+            (TOKEN_EXCHANGE_CLIENT_SECRET, text(TOKEN_EXCHANGE_CLIENT_SECRET)),
+            (DOWNSTREAM_URL, text(DOWNSTREAM_URL)),
+        ];
+        let downstream_audience = text(DOWNSTREAM_AUDIENCE);
 
         let addr = addr.as_deref().unwrap_or(DEFAULT_ADDR).parse::<SocketAddr>().ok();
         if addr.is_none() {
@@ -199,6 +230,7 @@ impl ConformanceConfig {
         let jwks_cooldown = seconds(JWKS_COOLDOWN_SECS, cooldown.as_deref(), &mut problems);
         let leeway = seconds(LEEWAY_SECS, leeway.as_deref(), &mut problems);
         let introspection = introspection_settings(introspection, &mut problems);
+        let downstream = DownstreamSettings::from_values(downstream, downstream_audience, &mut problems);
 
         match (addr, issuer, audience) {
             (Some(addr), Some(issuer), Some(audience)) if problems.is_empty() => Ok(Self {
@@ -210,6 +242,7 @@ impl ConformanceConfig {
                 jwks_cooldown,
                 leeway,
                 introspection,
+                downstream,
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -277,6 +310,7 @@ mod tests {
         assert_eq!(config.realm, "scopeguard");
         assert_eq!((config.jwks_cooldown, config.leeway), (None, None));
         assert_eq!(config.introspection, None);
+        assert_eq!(config.downstream, None);
     }
 
     #[test]

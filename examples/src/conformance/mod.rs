@@ -8,12 +8,15 @@
 
 pub mod bodies;
 pub mod config;
+pub mod downstream;
+mod downstream_settings;
 pub mod site;
 pub mod validators;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use scopeguard_core::downstream::TokenExchangerConfigError;
 use scopeguard_core::error::challenge::ChallengeConfigError;
 use scopeguard_core::inventory::metadata::MetadataError;
 use scopeguard_core::scopes::policy::PolicyError;
@@ -42,6 +45,12 @@ pub enum StartupError {
     /// The introspection validator does not build.
     #[error(transparent)]
     Introspection(#[from] IntrospectionConfigError),
+    /// The token exchanger of the downstream routes does not build.
+    #[error(transparent)]
+    Exchange(#[from] TokenExchangerConfigError),
+    /// The downstream API's URL is not a URL.
+    #[error("SCOPEGUARD_DOWNSTREAM_URL is not a URL: {0}")]
+    DownstreamUrl(String),
     /// The metadata document does not build.
     #[error(transparent)]
     Metadata(#[from] MetadataError),

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use scopeguard_core::downstream::TokenExchangerConfigError;
 use scopeguard_core::test_util::TestIssuerError;
 use scopeguard_core::validation::jwt::JwtConfigError;
 use scopeguard_core::validation::keys::JwksSourceError;
@@ -30,6 +31,12 @@ pub enum DemoError {
     /// The embedded development issuer cannot serve its documents.
     #[error("the development issuer cannot listen on loopback: {0}")]
     IssuerServer(#[source] std::io::Error),
+    /// The shipping API cannot listen on loopback.
+    #[error("the shipping API cannot listen on loopback: {0}")]
+    ShippingServer(#[source] std::io::Error),
+    /// The token exchanger of the shipping calls does not build.
+    #[error(transparent)]
+    Exchange(#[from] TokenExchangerConfigError),
     /// The key source does not build.
     #[error(transparent)]
     Keys(#[from] JwksSourceError),

@@ -1,14 +1,18 @@
 //! The embedded development issuer: a [`TestIssuer`] whose key set and
 //! OpenID Connect discovery document are served over HTTP on loopback, so
-//! that the demo finds its keys the way it would find a real provider's.
+//! that the demo finds its keys the way it would find a real provider's,
+//! and whose token endpoint answers token exchanges (RFC 8693): downscoping
+//! only, same `sub` and `exp`.
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use axum::Router;
+use axum::body::Bytes;
+use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use scopeguard_core::test_util::TestIssuer;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -18,13 +22,17 @@ use super::error::DemoError;
 /// Where the issuer serves its key set, under its URL.
 pub const JWKS_PATH: &str = "/jwks.json";
 
+/// Where the issuer answers token exchanges, under its URL.
+pub const TOKEN_PATH: &str = "/token";
+
 /// Where the issuer serves its metadata, under its URL (OpenID Connect
 /// Discovery §4).
 pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 
 /// A development issuer listening on `127.0.0.1` (a free port): its
 /// issuer is `http://127.0.0.1:PORT`, its metadata is at
-/// [`DISCOVERY_PATH`] and its keys at [`JWKS_PATH`].
+/// [`DISCOVERY_PATH`], its keys at [`JWKS_PATH`] and its token endpoint,
+/// which answers token exchanges only, at [`TOKEN_PATH`].
 ///
 /// Its signing key is generated when it starts and lives only in memory:
 /// tokens of one run never verify in the next. It stops serving when
@@ -50,10 +58,23 @@ impl DevIssuer {
             .audience(audience)
             .build()?;
         let jwks = issuer.jwks_json();
-        let discovery = issuer.discovery_json(&format!("http://{addr}{JWKS_PATH}"));
+        let mut discovery: serde_json::Value =
+            serde_json::from_str(&issuer.discovery_json(&format!("http://{addr}{JWKS_PATH}")))
+                .unwrap_or_default();
+        discovery["token_endpoint"] = format!("http://{addr}{TOKEN_PATH}").into();
+        let discovery = discovery.to_string();
+        let exchanging = issuer.clone();
         let app = Router::new()
             .route(DISCOVERY_PATH, get(move || async move { json(discovery) }))
-            .route(JWKS_PATH, get(move || async move { json(jwks) }));
+            .route(JWKS_PATH, get(move || async move { json(jwks) }))
+            .route(
+                TOKEN_PATH,
+                post(move |body: Bytes| async move {
+                    let answer = exchanging.answer_token_request_body(&body).await;
+                    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
+                    (status, [(header::CONTENT_TYPE, "application/json")], answer.body)
+                }),
+            );
         let server = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "the development issuer stopped");

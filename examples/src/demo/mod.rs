@@ -12,14 +12,18 @@
 //! loopback, validates its tokens through the ordinary discovery path
 //! (`JwksSource::discover`), and prints, for each [persona](personas), the
 //! requests of the [walkthrough] with a fresh token and the status each
-//! must answer. With `SCOPEGUARD_ISSUER` and `SCOPEGUARD_AUDIENCE` set it
-//! trusts that provider instead and prints no tokens; see [`config`].
+//! must answer. The development issuer also exchanges tokens (RFC 8693):
+//! the inventory API calls a second service, the [shipping] API, with a
+//! token narrowed to `order:shipping`. With `SCOPEGUARD_ISSUER` and
+//! `SCOPEGUARD_AUDIENCE` set it trusts that provider instead, prints no
+//! tokens and serves no shipping calls; see [`config`].
 
 pub mod config;
 pub mod error;
 pub mod issuer;
 pub mod logging;
 pub mod personas;
+pub mod shipping;
 pub mod startup;
 pub mod store;
 pub mod walkthrough;

@@ -11,6 +11,7 @@ use scopeguard_core::validation::keys::JwksSource;
 use super::config::{DemoConfig, TokenSource};
 use super::error::DemoError;
 use super::issuer::{DISCOVERY_PATH, DevIssuer};
+use super::shipping::{SHIPPING_SCOPE, Shipping};
 use super::walkthrough;
 
 /// The algorithms the demo accepts: RS256/384/512, PS256/384/512,
@@ -43,6 +44,9 @@ pub struct Demo {
     /// The development issuer, when the demo runs one; it serves its keys
     /// for as long as it is kept.
     pub issuer: Option<DevIssuer>,
+    /// The shipping API and its client, with the development issuer (whose
+    /// token endpoint exchanges tokens for it).
+    pub shipping: Option<Shipping>,
 }
 
 impl Demo {
@@ -80,11 +84,16 @@ impl Demo {
             .algorithms(ALGORITHMS)
             .build()?;
         tracing::info!(%issuer, %audience, "validating tokens");
+        let shipping = match &dev {
+            Some(dev) => Some(Shipping::start(dev.url()).await?),
+            None => None,
+        };
         Ok(Self {
             listener,
             addr,
             validator,
             issuer: dev,
+            shipping,
         })
     }
 
@@ -107,6 +116,14 @@ impl Demo {
                     dev.url(),
                     dev.url()
                 );
+                if let Some(shipping) = &self.shipping {
+                    println!(
+                        "Shipping API: {url} (audience {url}); GET {base}/orders/{{id}}/shipping/tracking calls it \
+                         with the caller's token exchanged at the development issuer for {SHIPPING_SCOPE} only; \
+                         its answer's `shipping.received` is what the shipping API received (sub, aud, scope)",
+                        url = shipping.api.url()
+                    );
+                }
                 println!("{}", walkthrough::render(&base, dev.issuer()));
             }
             None => println!("Tokens: from the configured provider (no tokens printed)"),

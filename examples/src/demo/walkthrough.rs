@@ -69,7 +69,7 @@ const fn step(
 const PAYMENT: Option<&str> = Some(r#"{"order":1001,"cents":7597}"#);
 
 /// The requests of the walkthrough, persona by persona.
-pub const STEPS: [Step; 22] = {
+pub const STEPS: [Step; 25] = {
     use Caller::{Anonymous, Expired, Fresh};
     [
         step(
@@ -92,6 +92,13 @@ pub const STEPS: [Step; 22] = {
             ("GET", "/orders/1001/shipping/address", None),
             200,
             "order:shipping covers order:shipping:address",
+        ),
+        step(
+            Fresh(CUSTOMER),
+            "follows the parcel at the shipping API",
+            ("GET", "/orders/1001/shipping/tracking", None),
+            200,
+            "order:shipping is granted; the shipping API receives a token exchanged for order:shipping",
         ),
         step(
             Fresh(CUSTOMER),
@@ -127,6 +134,13 @@ pub const STEPS: [Step; 22] = {
             ("GET", "/orders/1001", None),
             200,
             "order is granted",
+        ),
+        step(
+            Fresh(ADMINISTRATOR),
+            "follows the parcel at the shipping API",
+            ("GET", "/orders/1001/shipping/tracking", None),
+            200,
+            "order covers order:shipping; the shipping API receives order:shipping only, same sub and exp",
         ),
         step(
             Fresh(ADMINISTRATOR),
@@ -190,6 +204,13 @@ pub const STEPS: [Step; 22] = {
             ("GET", "/orders/1001/items", None),
             403,
             "order:item is not granted",
+        ),
+        step(
+            Fresh(SUPPLIER),
+            "tries to follow a parcel",
+            ("GET", "/orders/1001/shipping/tracking", None),
+            403,
+            "order:shipping is not granted, so nothing is exchanged",
         ),
         step(
             Fresh(PAYMENT_CLERK),
@@ -304,7 +325,7 @@ mod tests {
 
     #[test]
     fn a_step_prints_its_promise_and_its_request() {
-        let step = STEPS[5];
+        let step = STEPS[6];
         assert_eq!(
             step.heading(),
             "# customer tries to change a price -> expect 403 (inventory:price does not cover inventory:price.write)"

@@ -34,6 +34,8 @@ pub(crate) struct Answer {
     pub(crate) challenge: Option<String>,
     /// `Content-Type`, when there is one.
     pub(crate) content_type: Option<String>,
+    /// `Retry-After`, when there is one.
+    pub(crate) retry_after: Option<String>,
     /// The body, as text.
     pub(crate) body: String,
 }
@@ -123,12 +125,14 @@ impl ConformanceServer {
         };
         let challenge = header("www-authenticate");
         let content_type = header("content-type");
+        let retry_after = header("retry-after");
         let status = response.status().as_u16();
         let body = response.text().await.expect("a body");
         Answer {
             status,
             challenge,
             content_type,
+            retry_after,
             body: body.replace(&self.base, SERVER),
         }
     }

@@ -165,7 +165,7 @@ const fn route(
 /// Every route, every caller. Columns: customer, administrator, supplier,
 /// payment clerk, expired customer, anonymous.
 #[rustfmt::skip]
-pub(crate) const ROUTES: [Route; 13] = [
+pub(crate) const ROUTES: [Route; 14] = [
     route(("GET", "/health", None), "none", None,
         [OK, OK, OK, OK, OK, p(OK)]),
     route(("GET", "/me", None), "a valid token", None,
@@ -181,6 +181,10 @@ pub(crate) const ROUTES: [Route; 13] = [
         [p(OK), OK, DENIED, DENIED, EXPIRED, NO_TOKEN]),
     route(("GET", "/orders/{id}/shipping/address", None), "order:shipping:address", Some("order:shipping:address"),
         [p(OK), OK, DENIED, DENIED, EXPIRED, NO_TOKEN]),
+    // The call to the shipping API (SPEC §3.8): `order` covers `order:shipping`
+    // and is narrowed to it by the exchange; nothing is exchanged without it.
+    route(("GET", "/orders/{id}/shipping/tracking", None), "order:shipping", Some("order:shipping"),
+        [p(OK), p(OK), p(DENIED), DENIED, EXPIRED, NO_TOKEN]),
     // `inventory.write` covers `inventory`; `inventory:price` does not.
     route(("GET", "/inventory/{sku}", None), "inventory", Some("inventory"),
         [DENIED, p(OK), p(DENIED), DENIED, EXPIRED, NO_TOKEN]),

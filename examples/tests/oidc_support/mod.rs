@@ -30,7 +30,7 @@ use tokio::process::{Child, Command};
 
 /// The client-credentials client the provider knows.
 pub(crate) const CLIENT_ID: &str = "scopeguard-tests";
-const CLIENT_SECRET: &str = "scopeguard-tests-secret";
+pub(crate) const CLIENT_SECRET: &str = "scopeguard-tests-secret";
 
 /// What the provider prints on stdout once it accepts connections, followed
 /// by its issuer.

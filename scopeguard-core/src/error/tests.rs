@@ -42,12 +42,14 @@ fn every_error() -> Vec<AuthError> {
     errors.extend([
         AuthError::Unavailable(Unavailable::KeySet { retry_after: RETRY }),
         AuthError::Unavailable(Unavailable::Introspection { retry_after: RETRY }),
+        AuthError::Unavailable(Unavailable::TokenExchange { retry_after: RETRY }),
         AuthError::InsufficientScope { scope: None },
         AuthError::StepUpRequired(StepUpRequired {
             max_age: Some(300),
             acr_values: Vec::new(),
         }),
         AuthError::Misconfigured(Misconfiguration::MissingAuthLayer),
+        AuthError::Misconfigured(Misconfiguration::MissingAccessToken),
         AuthError::Misconfigured(Misconfiguration::MissingPathParameter("tx".into())),
         AuthError::Misconfigured(Misconfiguration::UnresolvedRequirement {
             label: "unregistered_requirement",
@@ -89,9 +91,11 @@ fn pinned_label(error: &AuthError) -> &'static str {
         AuthError::InvalidToken(T::Inactive) => "inactive",
         AuthError::Unavailable(Unavailable::KeySet { .. }) => "key_set_unavailable",
         AuthError::Unavailable(Unavailable::Introspection { .. }) => "introspection_unavailable",
+        AuthError::Unavailable(Unavailable::TokenExchange { .. }) => "token_exchange_unavailable",
         AuthError::InsufficientScope { .. } => "insufficient_scope",
         AuthError::StepUpRequired(_) => "insufficient_user_authentication",
         AuthError::Misconfigured(Misconfiguration::MissingAuthLayer) => "missing_auth_layer",
+        AuthError::Misconfigured(Misconfiguration::MissingAccessToken) => "missing_access_token",
         AuthError::Misconfigured(Misconfiguration::MissingPathParameter(_)) => "missing_template_parameter",
         AuthError::Misconfigured(Misconfiguration::UnresolvedRequirement { label, .. }) => label,
     }
@@ -109,7 +113,7 @@ fn every_variant_has_its_pinned_label() {
         errors.len(),
         "every variant is listed once and labels are distinct"
     );
-    assert_eq!(errors.len(), 30, "the list holds every variant");
+    assert_eq!(errors.len(), 32, "the list holds every variant");
 }
 
 #[test]

@@ -44,6 +44,14 @@
 //! [`TestIssuer::discovery_json`] on loopback, and point a validator with
 //! remote keys at it.
 //!
+//! With the `token-exchange` feature the issuer is also a token endpoint
+//! that answers RFC 8693 exchanges in memory, downscoping only
+//! ([`TestIssuer::answer_token_request`]); a
+//! [`TokenExchanger`](crate::downstream::TokenExchanger) built with
+//! [`TestIssuer::exchanger_builder`] exchanges at it with no network, and a
+//! development server can serve it over HTTP with
+//! [`TestIssuer::answer_token_request_body`].
+//!
 //! Keys are generated with aws-lc-rs, which this feature pulls in whichever
 //! crypto backend verifies tokens; signing goes through jsonwebtoken and its
 //! configured backend.
@@ -54,6 +62,8 @@ mod issuer;
 mod signing_key;
 mod test_issuer_error;
 mod token;
+#[cfg(feature = "token-exchange")]
+mod token_exchange;
 
 pub use builder::TestIssuerBuilder;
 pub use issuer::TestIssuer;

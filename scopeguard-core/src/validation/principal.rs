@@ -61,6 +61,9 @@ struct Inner {
     /// The token's claims: the text of one JSON object.
     claims: String,
     policy: Arc<ScopePolicy>,
+    /// The access token itself, for calls to other APIs on the caller's
+    /// behalf (SPEC §3.8). Never shown by `Debug`, never logged.
+    access_token: Option<Box<str>>,
 }
 
 impl Principal {
@@ -142,6 +145,18 @@ impl Principal {
     /// The token's claims as the text of a JSON object.
     pub fn claims_json(&self) -> &str {
         &self.inner.claims
+    }
+
+    /// The access token this principal was validated from, exactly as the
+    /// caller sent it: what a call to another API on the caller's behalf
+    /// forwards, or exchanges for a narrower one (SPEC §3.8).
+    ///
+    /// The JWT and introspection validators set it; a principal built with
+    /// [`Principal::builder`] has one only when
+    /// [`access_token`](PrincipalBuilder::access_token) was called.
+    /// [`Debug`](fmt::Debug) never shows it: keep it out of logs too.
+    pub fn access_token(&self) -> Option<&str> {
+        self.inner.access_token.as_deref()
     }
 
     /// The renderer of the authentication layer that admitted this
@@ -257,6 +272,7 @@ impl fmt::Debug for Principal {
             .field("sub", &Presence(self.inner.sub.is_some()))
             .field("claims", &ClaimNames(&self.inner.claims))
             .field("scope_count", &self.inner.scopes.len())
+            .field("access_token", &Presence(self.inner.access_token.is_some()))
             .finish_non_exhaustive()
     }
 }
@@ -278,7 +294,7 @@ impl fmt::Debug for Principal {
 /// assert_eq!(principal.aud(), ["orders-api"]);
 /// assert_eq!(principal.claims_json(), "{}");
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 #[must_use]
 pub struct PrincipalBuilder {
     pub(crate) sub: Option<String>,
@@ -296,6 +312,8 @@ pub struct PrincipalBuilder {
     /// The text of one JSON object.
     pub(crate) claims: Option<String>,
     pub(crate) policy: Option<Arc<ScopePolicy>>,
+    /// The raw access token, never shown by `Debug`.
+    pub(crate) access_token: Option<Box<str>>,
 }
 
 impl PrincipalBuilder {
@@ -372,6 +390,15 @@ impl PrincipalBuilder {
         self
     }
 
+    /// Sets the access token the principal stands for, as the caller sent
+    /// it (default: none): what forwarding and token exchange (SPEC §3.8)
+    /// send on. Validators set it; tests of handlers that call other APIs
+    /// may too.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(token.into().into_boxed_str());
+        self
+    }
+
     /// Builds the principal.
     pub fn build(self) -> Principal {
         Principal {
@@ -388,9 +415,31 @@ impl PrincipalBuilder {
                 scopes: self.scopes,
                 claims: self.claims.unwrap_or_else(|| "{}".to_owned()),
                 policy: self.policy.unwrap_or_default(),
+                access_token: self.access_token,
             }),
             renderer: None,
         }
+    }
+}
+
+impl fmt::Debug for PrincipalBuilder {
+    /// Shows the standard fields; the access token only as present or not.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrincipalBuilder")
+            .field("sub", &self.sub)
+            .field("client_id", &self.client_id)
+            .field("iss", &self.iss)
+            .field("aud", &self.aud)
+            .field("exp", &self.exp)
+            .field("iat", &self.iat)
+            .field("auth_time", &self.auth_time)
+            .field("auth_time_leeway", &self.auth_time_leeway)
+            .field("acr", &self.acr)
+            .field("scopes", &self.scopes)
+            .field("claims", &self.claims)
+            .field("policy", &self.policy)
+            .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
+            .finish()
     }
 }
 

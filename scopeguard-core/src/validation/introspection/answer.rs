@@ -125,8 +125,14 @@ impl Checked {
     }
 
     /// The principal, with `claims` (the answer's JSON) for typed access.
-    pub(super) fn into_principal(self, claims: String, policy: Arc<ScopePolicy>) -> Principal {
-        self.registered.into_principal(self.scopes, claims, policy)
+    pub(super) fn into_principal(
+        self,
+        claims: String,
+        policy: Arc<ScopePolicy>,
+        access_token: &str,
+    ) -> Principal {
+        self.registered
+            .into_principal(self.scopes, claims, policy, access_token)
     }
 }
 

@@ -25,10 +25,10 @@ use crate::{AuthError, Principal};
 
 /// The SHA-256 hash of a token: the cache's key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) struct TokenHash([u8; 32]);
+pub(crate) struct TokenHash([u8; 32]);
 
 impl TokenHash {
-    pub(super) fn of(token: &str) -> Self {
+    pub(crate) fn of(token: &str) -> Self {
         Self(sha256(token.as_bytes()))
     }
 }

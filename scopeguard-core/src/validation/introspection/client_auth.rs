@@ -25,7 +25,7 @@ pub enum ClientAuthentication {
 ///
 /// [`Debug`](fmt::Debug) shows the id and the method, never the secret.
 #[derive(Clone)]
-pub(super) struct ClientCredentials {
+pub(crate) struct ClientCredentials {
     id: String,
     secret: String,
     method: ClientAuthentication,
@@ -34,7 +34,7 @@ pub(super) struct ClientCredentials {
 }
 
 impl ClientCredentials {
-    pub(super) fn new(id: String, secret: String, method: ClientAuthentication) -> Self {
+    pub(crate) fn new(id: String, secret: String, method: ClientAuthentication) -> Self {
         let basic = match method {
             ClientAuthentication::ClientSecretBasic => {
                 let pair = format!("{}:{}", form_encoded(&id), form_encoded(&secret));
@@ -59,9 +59,19 @@ impl ClientCredentials {
     /// `token` and `token_type_hint=access_token`, asking for JSON, with the
     /// client authenticated.
     pub(super) fn request(&self, client: &Client, url: &Url, token: &str) -> RequestBuilder {
+        self.form_post(
+            client,
+            url,
+            &[("token", token), ("token_type_hint", "access_token")],
+        )
+    }
+
+    /// A form post of `pairs` to `url`, asking for JSON, with the client
+    /// authenticated: in the `Authorization` header, or as `client_id` and
+    /// `client_secret` after `pairs` (RFC 6749 §2.3.1).
+    pub(crate) fn form_post(&self, client: &Client, url: &Url, pairs: &[(&str, &str)]) -> RequestBuilder {
         let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("token", token)
-            .append_pair("token_type_hint", "access_token");
+        form.extend_pairs(pairs);
         if self.method == ClientAuthentication::ClientSecretPost {
             form.append_pair("client_id", &self.id)
                 .append_pair("client_secret", &self.secret);

@@ -119,7 +119,7 @@ impl Config {
         match checked {
             Ok(checked) => {
                 let exp = checked.exp();
-                let principal = checked.into_principal(json, Arc::clone(&self.policy));
+                let principal = checked.into_principal(json, Arc::clone(&self.policy), token);
                 if let Some(cache) = &self.cache {
                     cache.accept(hash, principal.clone(), exp, now);
                 }

@@ -51,15 +51,15 @@
 //!    relaxes that; `scope` a space-delimited string of valid scopes.
 
 mod answer;
-mod answer_cache;
+pub(crate) mod answer_cache;
 mod builder;
 mod claim_settings;
-mod client_auth;
+pub(crate) mod client_auth;
 mod config_error;
 mod endpoint;
 mod introspection_validator;
 mod jwt_or_introspection;
-mod single_flight;
+pub(crate) mod single_flight;
 
 use std::time::Duration;
 

@@ -1,8 +1,9 @@
-//! One endpoint call per token at a time (SPEC §3.5): concurrent
+//! One endpoint call per token at a time (SPEC §3.5, §3.8): concurrent
 //! validations of the same token wait for the call already under way and
 //! share its outcome.
 //!
-//! Calls are keyed by the token's hash. The entry of a call leaves the map
+//! Calls are keyed by the token's hash (token exchange adds what is asked
+//! for to the key). The entry of a call leaves the map
 //! as soon as the call ends, so a later validation never gets an old
 //! outcome from here (only from the answer cache), and a failure is never
 //! handed to a validation that started after it. When the validation
@@ -16,19 +17,27 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::OnceCell;
 
-use super::answer_cache::TokenHash;
+use std::hash::Hash;
+
 use crate::{AuthError, Principal};
 
-type Outcome = Result<Principal, AuthError>;
-type Call = Arc<OnceCell<Outcome>>;
+type Call<O> = Arc<OnceCell<O>>;
 
-/// The calls under way, by token hash.
-#[derive(Default)]
-pub(super) struct SingleFlight {
-    calls: Mutex<HashMap<TokenHash, Call>>,
+/// The calls under way, by key: by default a token hash and a validation's
+/// outcome.
+pub(crate) struct SingleFlight<K = super::answer_cache::TokenHash, O = Result<Principal, AuthError>> {
+    calls: Mutex<HashMap<K, Call<O>>>,
 }
 
-impl fmt::Debug for SingleFlight {
+impl<K, O> Default for SingleFlight<K, O> {
+    fn default() -> Self {
+        Self {
+            calls: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone, O: Clone> fmt::Debug for SingleFlight<K, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SingleFlight")
             .field("in_flight", &self.lock().len())
@@ -36,13 +45,13 @@ impl fmt::Debug for SingleFlight {
     }
 }
 
-impl SingleFlight {
+impl<K: Hash + Eq + Clone, O: Clone> SingleFlight<K, O> {
     /// The outcome of `call` for `token`: the call under way for the same
-    /// token if there is one, else this one.
-    pub(super) async fn run<F, Fut>(&self, token: TokenHash, call: F) -> Outcome
+    /// key if there is one, else this one.
+    pub(crate) async fn run<F, Fut>(&self, token: K, call: F) -> O
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Outcome>,
+        Fut: Future<Output = O>,
     {
         let joined = self.join(token);
         joined
@@ -62,8 +71,8 @@ impl SingleFlight {
         self.lock().len()
     }
 
-    fn join(&self, token: TokenHash) -> Joined<'_> {
-        let call = Arc::clone(self.lock().entry(token).or_default());
+    fn join(&self, token: K) -> Joined<'_, K, O> {
+        let call = Arc::clone(self.lock().entry(token.clone()).or_default());
         Joined {
             flight: self,
             token,
@@ -71,22 +80,22 @@ impl SingleFlight {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<TokenHash, Call>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<K, Call<O>>> {
         self.calls.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 /// One validation's share in a call. Every clone and drop of a call's `Arc`
 /// happens under the map's lock, so its count tells who still waits.
-struct Joined<'f> {
-    flight: &'f SingleFlight,
-    token: TokenHash,
+struct Joined<'f, K: Hash + Eq + Clone, O: Clone> {
+    flight: &'f SingleFlight<K, O>,
+    token: K,
     /// `None` only while dropping.
-    call: Option<Call>,
+    call: Option<Call<O>>,
 }
 
-impl Joined<'_> {
-    fn call(&self) -> &OnceCell<Outcome> {
+impl<K: Hash + Eq + Clone, O: Clone> Joined<'_, K, O> {
+    fn call(&self) -> &OnceCell<O> {
         self.call
             .as_deref()
             .unwrap_or_else(|| unreachable!("taken only when dropped"))
@@ -103,7 +112,7 @@ impl Joined<'_> {
     }
 }
 
-impl Drop for Joined<'_> {
+impl<K: Hash + Eq + Clone, O: Clone> Drop for Joined<'_, K, O> {
     fn drop(&mut self) {
         let mut calls = self.flight.lock();
         drop(self.call.take());
@@ -122,6 +131,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::validation::introspection::answer_cache::TokenHash;
 
     /// Polls `future` for a moment: its output if it is ready by then.
     async fn poll_briefly<F: Future + Unpin>(future: F) -> Option<F::Output> {
@@ -130,7 +140,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_runs_share_one_call_and_leave_nothing_behind() {
-        let flight = SingleFlight::default();
+        let flight: SingleFlight = SingleFlight::default();
         let calls = AtomicUsize::new(0);
         let token = TokenHash::of("t");
         let run = || {
@@ -150,7 +160,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_abandoned_call_leaves_the_map() {
-        let flight = SingleFlight::default();
+        let flight: SingleFlight = SingleFlight::default();
         let slow = Box::pin(flight.run(TokenHash::of("t"), || async {
             tokio::time::sleep(Duration::from_secs(60)).await;
             Ok(Principal::builder().build())
@@ -161,7 +171,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_waiting_caller_takes_over_from_a_dropped_one() {
-        let flight = SingleFlight::default();
+        let flight: SingleFlight = SingleFlight::default();
         let token = TokenHash::of("t");
         let calls = AtomicUsize::new(0);
         let mut first = Box::pin(flight.run(token, || async {

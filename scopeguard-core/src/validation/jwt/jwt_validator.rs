@@ -178,7 +178,7 @@ impl JwtValidator {
         {
             scopes = scopes.union(&mapped);
         }
-        let principal = registered.into_principal(scopes, payload, Arc::clone(&config.policy));
+        let principal = registered.into_principal(scopes, payload, Arc::clone(&config.policy), token);
         Ok(Verified {
             principal,
             exp,

@@ -133,11 +133,13 @@ impl RegisteredClaims {
         scopes: GrantedScopes,
         claims: String,
         policy: Arc<ScopePolicy>,
+        access_token: &str,
     ) -> Principal {
         PrincipalBuilder {
             scopes,
             claims: Some(claims),
             policy: Some(policy),
+            access_token: Some(access_token.into()),
             ..self.0
         }
         .build()
@@ -260,6 +262,7 @@ mod tests {
             "x y".parse().unwrap(),
             json.to_owned(),
             Arc::default(),
+            "the-token",
         );
         assert_eq!(
             (

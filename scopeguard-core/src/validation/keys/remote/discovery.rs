@@ -11,7 +11,7 @@ use super::fetch::{Failure, FetchError, Http};
 
 /// The metadata documents of one issuer.
 #[derive(Debug, Clone)]
-pub(super) struct Discovery {
+pub(crate) struct Discovery {
     issuer: String,
     /// `{issuer}/.well-known/openid-configuration`, the issuer's terminating
     /// `/` removed first (OpenID Connect Discovery §4).
@@ -24,7 +24,7 @@ pub(super) struct Discovery {
 
 /// Why an issuer cannot be discovered from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum IssuerProblem {
+pub(crate) enum IssuerProblem {
     /// Not an absolute http(s) URL with a host.
     NotAnHttpUrl,
     /// An issuer has no query or fragment (RFC 8414 §2).
@@ -33,7 +33,7 @@ pub(super) enum IssuerProblem {
 
 impl Discovery {
     /// The documents of `issuer`.
-    pub(super) fn new(issuer: &str) -> Result<Self, IssuerProblem> {
+    pub(crate) fn new(issuer: &str) -> Result<Self, IssuerProblem> {
         let url = Url::parse(issuer).map_err(|_| IssuerProblem::NotAnHttpUrl)?;
         if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
             return Err(IssuerProblem::NotAnHttpUrl);
@@ -56,14 +56,25 @@ impl Discovery {
     }
 
     /// The configured issuer.
-    pub(super) fn issuer(&self) -> &str {
+    pub(crate) fn issuer(&self) -> &str {
         &self.issuer
     }
 
     /// Fetches the metadata, OpenID Connect first, and returns its `jwks_uri`.
     pub(super) async fn jwks_uri(&self, http: &Http) -> Result<Url, FetchError> {
-        let openid = match self.jwks_uri_from(http, &self.openid).await {
-            Ok(jwks_uri) => return Ok(jwks_uri),
+        self.endpoint(http, Endpoint::JwksUri).await
+    }
+
+    /// Fetches the metadata, OpenID Connect first, and returns its
+    /// `token_endpoint` (SPEC §3.8).
+    #[cfg(feature = "token-exchange")]
+    pub(crate) async fn token_endpoint(&self, http: &Http) -> Result<Url, FetchError> {
+        self.endpoint(http, Endpoint::TokenEndpoint).await
+    }
+
+    async fn endpoint(&self, http: &Http, endpoint: Endpoint) -> Result<Url, FetchError> {
+        let openid = match self.endpoint_from(http, &self.openid, endpoint).await {
+            Ok(url) => return Ok(url),
             Err(error) => error,
         };
         tracing::debug!(
@@ -71,16 +82,18 @@ impl Discovery {
             error = %openid,
             "no usable OpenID configuration, trying RFC 8414 metadata"
         );
-        self.jwks_uri_from(http, &self.oauth)
+        self.endpoint_from(http, &self.oauth, endpoint)
             .await
             .map_err(|oauth| Failure::Discovery { openid, oauth }.into())
     }
 
-    async fn jwks_uri_from(&self, http: &Http, url: &Url) -> Result<Url, FetchError> {
+    async fn endpoint_from(&self, http: &Http, url: &Url, endpoint: Endpoint) -> Result<Url, FetchError> {
         #[derive(serde::Deserialize)]
         struct Metadata {
             issuer: String,
             jwks_uri: Option<String>,
+            #[cfg(feature = "token-exchange")]
+            token_endpoint: Option<String>,
         }
         let document = http.get(url).await?;
         let metadata: Metadata = serde_json::from_slice(&document.body)
@@ -93,12 +106,27 @@ impl Discovery {
             }
             .into());
         }
-        metadata
-            .jwks_uri
-            .and_then(|jwks_uri| Url::parse(&jwks_uri).ok())
-            .filter(|jwks_uri| matches!(jwks_uri.scheme(), "http" | "https"))
-            .ok_or_else(|| Failure::NoJwksUri { url: url.clone() }.into())
+        let (found, missing) = match endpoint {
+            Endpoint::JwksUri => (metadata.jwks_uri, Failure::NoJwksUri { url: url.clone() }),
+            #[cfg(feature = "token-exchange")]
+            Endpoint::TokenEndpoint => (
+                metadata.token_endpoint,
+                Failure::NoTokenEndpoint { url: url.clone() },
+            ),
+        };
+        found
+            .and_then(|found| Url::parse(&found).ok())
+            .filter(|found| matches!(found.scheme(), "http" | "https"))
+            .ok_or_else(|| missing.into())
     }
+}
+
+/// The endpoint a discovery looks for.
+#[derive(Debug, Clone, Copy)]
+enum Endpoint {
+    JwksUri,
+    #[cfg(feature = "token-exchange")]
+    TokenEndpoint,
 }
 
 #[cfg(test)]

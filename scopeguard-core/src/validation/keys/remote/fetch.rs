@@ -20,9 +20,15 @@ pub(crate) struct Http {
     pub(crate) max_body_size: usize,
 }
 
-/// A document fetched with a 2xx status.
+/// A document fetched with a 2xx status (or a 4xx one, for
+/// [`Http::send_accepting_client_errors`]).
 #[derive(Debug)]
 pub(crate) struct Document {
+    #[cfg_attr(
+        not(feature = "token-exchange"),
+        allow(dead_code, reason = "read by token exchange")
+    )]
+    pub(crate) status: StatusCode,
     pub(super) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
 }
@@ -87,6 +93,10 @@ pub(super) enum Failure {
     /// The discovery document has no `jwks_uri`, or not an http(s) URL.
     #[error("the discovery document at {url} has no usable `jwks_uri`")]
     NoJwksUri { url: Url },
+    /// The discovery document has no `token_endpoint`, or not an http(s) URL.
+    #[error("the discovery document at {url} has no usable `token_endpoint`")]
+    #[cfg(feature = "token-exchange")]
+    NoTokenEndpoint { url: Url },
     /// Both discovery documents failed.
     #[error(
         "OpenID discovery failed ({}); RFC 8414 discovery failed ({})",
@@ -106,7 +116,28 @@ impl Http {
     /// Sends `request`, made with this client for `url`, and reads the
     /// answer within the timeout and the size limit.
     pub(crate) async fn send(&self, url: &Url, request: RequestBuilder) -> Result<Document, FetchError> {
-        match tokio::time::timeout(self.timeout, self.read(url, request)).await {
+        self.send_within_deadline(url, request, false).await
+    }
+
+    /// As [`send`](Self::send), but a 4xx answer is read too: OAuth
+    /// endpoints answer a refusal with a 400 and a JSON error (RFC 6749
+    /// §5.2). 3xx and 5xx answers are still failures.
+    #[cfg(feature = "token-exchange")]
+    pub(crate) async fn send_accepting_client_errors(
+        &self,
+        url: &Url,
+        request: RequestBuilder,
+    ) -> Result<Document, FetchError> {
+        self.send_within_deadline(url, request, true).await
+    }
+
+    async fn send_within_deadline(
+        &self,
+        url: &Url,
+        request: RequestBuilder,
+        client_errors: bool,
+    ) -> Result<Document, FetchError> {
+        match tokio::time::timeout(self.timeout, self.read(url, request, client_errors)).await {
             Ok(result) => result.map_err(FetchError::from),
             Err(_) => Err(Failure::TimedOut {
                 url: url.clone(),
@@ -116,7 +147,12 @@ impl Http {
         }
     }
 
-    async fn read(&self, url: &Url, request: RequestBuilder) -> Result<Document, Failure> {
+    async fn read(
+        &self,
+        url: &Url,
+        request: RequestBuilder,
+        client_errors: bool,
+    ) -> Result<Document, Failure> {
         let mut response = request
             .timeout(self.timeout)
             .send()
@@ -132,7 +168,7 @@ impl Http {
                 status,
             });
         }
-        if !status.is_success() {
+        if !(status.is_success() || client_errors && status.is_client_error()) {
             return Err(Failure::Status {
                 url: url.clone(),
                 status,
@@ -165,7 +201,11 @@ impl Http {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Document { headers, body })
+        Ok(Document {
+            status,
+            headers,
+            body,
+        })
     }
 }
 

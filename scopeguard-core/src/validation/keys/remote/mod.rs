@@ -21,7 +21,7 @@
 mod background;
 mod builder;
 mod config_error;
-mod discovery;
+pub(crate) mod discovery;
 pub(crate) mod fetch;
 mod freshness;
 pub(crate) mod http_settings;

@@ -1,0 +1,90 @@
+//! SPEC §3.8 through actix-web: a handler exchanges the caller's token, and
+//! a failed exchange, returned with `?`, is the SPEC §4 answer.
+#![cfg(all(feature = "token-exchange", feature = "test-util"))]
+
+mod support;
+
+#[path = "../../test-support/shared/downstream_cases.rs"]
+mod downstream_cases;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{App, test, web};
+use downstream_cases::{
+    REQUESTED, assert_exchanged, assert_not_covered, assert_unavailable, closed_token_endpoint,
+};
+use scopeguard_actix::downstream::TokenExchanger;
+use scopeguard_actix::test_util::TestIssuer;
+use scopeguard_actix::{AuthMiddleware, AuthRejection, Authenticator, ChallengeConfig, Principal};
+use support::{REALM, get};
+
+async fn shipping(
+    exchanger: web::Data<TokenExchanger>,
+    principal: Principal,
+) -> Result<String, AuthRejection> {
+    let token = exchanger.exchange(&principal).await?;
+    Ok(token.scope().map(ToString::to_string).unwrap_or_default())
+}
+
+async fn service(
+    issuer: &TestIssuer,
+    exchanger: TokenExchanger,
+) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>
+{
+    let challenge = ChallengeConfig::builder().realm(REALM).build().expect("a realm");
+    test::init_service(
+        App::new()
+            .app_data(web::Data::new(exchanger))
+            .route("/orders/1/shipping", web::get().to(shipping))
+            .wrap(AuthMiddleware::from(
+                Authenticator::new(issuer.validator()).challenge(challenge),
+            )),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn a_covered_narrowing_reaches_the_handler_with_the_narrowed_token() {
+    let issuer = TestIssuer::new();
+    let exchanger = issuer.exchanger_builder().scopes(REQUESTED).build().unwrap();
+    let app = service(&issuer, exchanger).await;
+    let token = issuer.token().scopes("order").sign();
+    assert_exchanged(get(&app, "/orders/1/shipping", Some(&token)).await.parts());
+}
+
+#[actix_web::test]
+async fn a_narrowing_the_caller_does_not_cover_is_403() {
+    let issuer = TestIssuer::new();
+    let exchanger = issuer.exchanger_builder().scopes(REQUESTED).build().unwrap();
+    let app = service(&issuer, exchanger).await;
+    let token = issuer.token().scopes("order:item").sign();
+    assert_not_covered(get(&app, "/orders/1/shipping", Some(&token)).await.parts());
+}
+
+#[actix_web::test]
+async fn an_unreachable_authorization_server_is_503_with_retry_after() {
+    let issuer = TestIssuer::new();
+    let exchanger = TokenExchanger::builder()
+        .token_endpoint(closed_token_endpoint())
+        .client_credentials("orders-api", "secret")
+        .scopes(REQUESTED)
+        .build()
+        .unwrap();
+    let app = service(&issuer, exchanger).await;
+    let token = issuer.token().scopes("order").sign();
+    assert_unavailable(get(&app, "/orders/1/shipping", Some(&token)).await.parts());
+}
+
+#[actix_web::test]
+async fn an_exchange_the_authorization_server_refuses_is_403() {
+    // The exchanger's issuer did not sign the caller's token: `invalid_grant`.
+    let issuer = TestIssuer::new();
+    let exchanger = TestIssuer::new()
+        .exchanger_builder()
+        .scopes(REQUESTED)
+        .build()
+        .unwrap();
+    let app = service(&issuer, exchanger).await;
+    let token = issuer.token().scopes("order").sign();
+    assert_not_covered(get(&app, "/orders/1/shipping", Some(&token)).await.parts());
+}
