@@ -163,3 +163,56 @@ pub(crate) fn expand_tonic(arguments: &TokenStream, item: &TokenStream) -> Token
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+    use syn::ImplItemFn;
+
+    use super::*;
+
+    fn expanded(item: &TokenStream) -> ImplItemFn {
+        syn::parse2(expand_tonic(&quote!("order:item"), item)).expect("a method")
+    }
+
+    #[test]
+    fn an_async_method_checks_its_request_first_and_keeps_its_signature() {
+        let method = quote! {
+            async fn items(&self, call: tonic::Request<Empty>) -> Result<tonic::Response<Items>, tonic::Status> {
+                todo!()
+            }
+        };
+        let original: ImplItemFn = syn::parse2(method.clone()).expect("a method");
+        let expanded = expanded(&method);
+        assert_eq!(expanded.sig, original.sig);
+        let guard = expanded.block.stmts[1].to_token_stream().to_string();
+        assert!(guard.contains("check_registered"), "{guard}");
+        assert!(guard.contains("& call"), "{guard}");
+        assert!(
+            guard.contains("return :: core :: result :: Result :: Err (status)"),
+            "{guard}"
+        );
+        assert_eq!(expanded.block.stmts[2..], original.block.stmts[..]);
+    }
+
+    #[test]
+    fn an_async_trait_method_has_its_boxed_future_guarded() {
+        let method = quote! {
+            fn items<'life0, 'async_trait>(&'life0 self, request: Request<Empty>)
+                -> ::core::pin::Pin<Box<dyn ::core::future::Future<Output = Result<Response<Items>, Status>> + ::core::marker::Send + 'async_trait>>
+            {
+                Box::pin(async move { todo!() })
+            }
+        };
+        let original: ImplItemFn = syn::parse2(method.clone()).expect("a method");
+        let expanded = expanded(&method);
+        assert_eq!(expanded.sig, original.sig);
+        let body = expanded.block.stmts[1].to_token_stream().to_string();
+        assert!(
+            body.starts_with(":: scopeguard_core :: grpc :: __private :: guarded ("),
+            "{body}"
+        );
+        assert!(body.contains("check_registered"), "{body}");
+        assert!(body.contains("Box :: pin (async move"), "{body}");
+    }
+}
