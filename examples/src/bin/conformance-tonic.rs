@@ -102,7 +102,7 @@ impl Layers {
             .requirements()
             .fold(
                 RouteScopes::new().layer(self.order_items.requirement()),
-                |scopes, requirement| scopes.layer(requirement),
+                RouteScopes::layer,
             )
             .declared_in(module_path!())
             .scopes()
