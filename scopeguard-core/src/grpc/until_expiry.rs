@@ -82,7 +82,9 @@ where
         let expired = this
             .deadline
             .as_pin_mut()
-            .is_some_and(|deadline| deadline.poll(cx).is_ready());
+            // The clock first: the timer rounds a deadline up to its next
+            // tick, and an item must not pass after the expiry meanwhile.
+            .is_some_and(|deadline| Instant::now() >= deadline.deadline() || deadline.poll(cx).is_ready());
         if expired {
             *this.done = true;
             let error = AuthError::InvalidToken(InvalidToken::Expired);
@@ -94,5 +96,57 @@ where
             *this.done = true;
         }
         next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::pin::pin;
+
+    use super::*;
+
+    /// Yields `Ok(1)` forever.
+    struct Ones;
+
+    impl Stream for Ones {
+        type Item = Result<u32, Status>;
+
+        fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            Poll::Ready(Some(Ok(1)))
+        }
+    }
+
+    async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+        std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
+    }
+
+    fn seconds_from_now(offset: i64) -> u64 {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs();
+        now.checked_add_signed(offset).expect("a time")
+    }
+
+    #[tokio::test]
+    async fn a_token_expired_within_the_leeway_ends_the_stream_at_once() {
+        let principal = Principal::builder().exp(seconds_from_now(-5)).build();
+        let mut stream = pin!(UntilExpiry::new(Ones, &principal));
+        let status = next(&mut stream).await.expect("a status").unwrap_err();
+        assert_eq!(status.code(), tonic::Code::Unauthenticated);
+        assert_eq!(status.message(), "the token has expired");
+        assert!(next(&mut stream).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn items_pass_until_the_expiry_and_without_one() {
+        let principal = Principal::builder().exp(seconds_from_now(60)).build();
+        let mut stream = pin!(UntilExpiry::new(Ones, &principal));
+        for _ in 0..3 {
+            assert_eq!(next(&mut stream).await.expect("an item").expect("not expired"), 1);
+        }
+        let forever = Principal::builder().build();
+        let mut stream = pin!(UntilExpiry::new(Ones, &forever));
+        assert_eq!(next(&mut stream).await.expect("an item").expect("no deadline"), 1);
     }
 }
