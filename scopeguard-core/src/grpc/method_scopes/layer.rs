@@ -19,7 +19,8 @@ pub enum UnknownMethods {
     /// the map.
     #[default]
     Deny,
-    /// Check this requirement.
+    /// Check this requirement (without template scopes: a call has no path
+    /// parameters to fill them, and such a check answers `INTERNAL`).
     Require(ScopeCheck),
     /// Let the call pass with no check (health checks, reflection): the
     /// method's own code decides.
