@@ -30,6 +30,9 @@ compile_error!("the `jwt` feature needs a crypto backend: enable `aws-lc-rs` (th
 #[cfg_attr(docsrs, doc(cfg(feature = "token-exchange")))]
 pub mod downstream;
 pub mod error;
+#[cfg(feature = "grpc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "grpc")))]
+pub mod grpc;
 pub mod inventory;
 pub mod prelude;
 pub mod request;

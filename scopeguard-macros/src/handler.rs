@@ -86,19 +86,24 @@ pub(crate) fn expand(adapter: Adapter, arguments: &TokenStream, item: &TokenStre
                 "`#[requires_scope]` needs an `async fn`: its check runs as the handler's first extractor",
             )),
         });
-    match (declared, handler) {
-        (Ok(declared), Ok(handler)) => adapter.protect(handler, &declared),
-        (declared, handler) => {
-            let mut errors = declared.err();
-            if let Err(error) = handler {
-                match &mut errors {
-                    Some(errors) => errors.combine(error),
-                    None => errors = Some(error),
-                }
-            }
-            let errors = errors.map(|errors| errors.to_compile_error());
+    match both(declared, handler) {
+        Ok((declared, handler)) => adapter.protect(handler, &declared),
+        Err(errors) => {
+            let errors = errors.to_compile_error();
             quote!(#errors #item)
         }
+    }
+}
+
+/// Both values, or every error of the two.
+pub(crate) fn both<A, B>(a: syn::Result<A>, b: syn::Result<B>) -> syn::Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(mut errors), Err(error)) => {
+            errors.combine(error);
+            Err(errors)
+        }
+        (Err(errors), Ok(_)) | (Ok(_), Err(errors)) => Err(errors),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The `#[requires_scope(...)]` attribute macro behind `scopeguard-axum` and
-//! `scopeguard-actix`. Use it through the adapters, which re-export it as
+//! `scopeguard-actix`, and `#[requires_scope_tonic(...)]` for tonic service
+//! methods. Use it through the adapters, which re-export it as
 //! `scopeguard_axum::requires_scope` and `scopeguard_actix::requires_scope`;
 //! their documentation has the examples.
 //!
@@ -30,10 +31,12 @@
 mod arguments;
 mod handler;
 mod requirement;
+mod tonic_method;
 
 use proc_macro::TokenStream;
 
 use crate::handler::{Adapter, expand};
+use crate::tonic_method::expand_tonic;
 
 /// `#[requires_scope(...)]` for axum handlers; use it as
 /// `scopeguard_axum::requires_scope`.
@@ -47,4 +50,37 @@ pub fn requires_scope_axum(arguments: TokenStream, item: TokenStream) -> TokenSt
 #[proc_macro_attribute]
 pub fn requires_scope_actix(arguments: TokenStream, item: TokenStream) -> TokenStream {
     expand(Adapter::Actix, &arguments.into(), &item.into()).into()
+}
+
+/// `#[requires_scope(...)]` for tonic service methods (SPEC §5), with the
+/// same requirement syntax, template scopes excepted (a gRPC call has no
+/// path parameters).
+///
+/// The method keeps its signature; its first step checks the requirement
+/// against the principal that `scopeguard_core::tower::AuthLayer` left in
+/// the request's extensions, and a denial is returned as a `tonic::Status`
+/// (`UNAUTHENTICATED`, `PERMISSION_DENIED`, `INTERNAL` without the
+/// authentication layer) with the challenge as `www-authenticate` metadata.
+/// The method needs a parameter `request: tonic::Request<T>` (found by its
+/// type's last segment, `Request`). It works under `#[tonic::async_trait]`
+/// (which runs first and leaves a method returning a boxed future) and on
+/// a plain `async fn`.
+///
+/// The expansion names `::scopeguard_core::grpc`: the crate depends on
+/// `scopeguard-core` with its `tonic` feature, under that name.
+///
+/// ```ignore
+/// use scopeguard_macros::requires_scope_tonic as requires_scope;
+///
+/// #[tonic::async_trait]
+/// impl Inventory for Service {
+///     #[requires_scope("inventory:price.write")]
+///     async fn set_price(&self, request: Request<Price>) -> Result<Response<Empty>, Status> {
+///         // ...
+///     }
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn requires_scope_tonic(arguments: TokenStream, item: TokenStream) -> TokenStream {
+    expand_tonic(&arguments.into(), &item.into()).into()
 }

@@ -1,5 +1,6 @@
-//! A conformance server (`conformance-axum` or `conformance-actix`) run as
-//! a child process on a free port, killed when dropped, panics included.
+//! A conformance server (`conformance-axum`, `conformance-actix` or
+//! `conformance-tonic`) run as a child process on a free port, killed when
+//! dropped, panics included.
 
 use std::fmt;
 use std::process::Stdio;
@@ -97,6 +98,12 @@ impl ConformanceServer {
         server.base = format!("http://{addr}");
         tokio::spawn(output.collect(stdout));
         server
+    }
+
+    /// `http://ADDR`, the server's own address.
+    #[allow(dead_code)] // used by `conformance_tonic.rs`, which includes this file alone
+    pub(crate) fn base(&self) -> &str {
+        &self.base
     }
 
     /// The framework's name.

@@ -11,6 +11,9 @@
 //!   missing authentication layer is never an allow.
 //!
 //! Both work for any `tower::Service<http::Request<B>>` (axum, tonic, hyper).
+//! With the `grpc` feature, a denial of a gRPC call (a `content-type`
+//! starting with `application/grpc`) is a gRPC answer instead (SPEC §5,
+//! see [`grpc`](crate::grpc)).
 //!
 //! ## Template scopes outside axum
 //!
@@ -64,11 +67,13 @@
 //! ```
 
 mod auth;
+mod denial_response;
 mod future;
 mod path_params;
 mod require_scope;
 
 pub use auth::{AuthLayer, AuthService};
+pub(crate) use denial_response::denial_response;
 pub use future::ResponseFuture;
 pub use path_params::{PathParamsSource, RouteParams, RouteParamsExtension};
 pub use require_scope::{RequireScope, RequireScopeService};

@@ -73,6 +73,8 @@ mod response;
 pub use config::{
     ChallengeConfig, ChallengeConfigBuilder, ChallengeConfigError, ChallengeProblem, DEFAULT_REALM,
 };
+#[cfg(feature = "grpc")]
+pub(crate) use render::description;
 pub use response::{ErrorBody, ErrorResponse, JsonErrorBody};
 
 #[cfg(test)]

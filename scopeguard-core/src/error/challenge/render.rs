@@ -143,6 +143,16 @@ fn json_body(code: &str, description: &str, scope: Option<&str>) -> Vec<u8> {
     body.into_bytes()
 }
 
+/// The `error_description` of `error`'s answer, as its challenge and body
+/// carry it (and a gRPC answer's `grpc-message`).
+#[cfg(feature = "grpc")]
+pub(crate) fn description(error: &AuthError) -> String {
+    match error {
+        AuthError::Misconfigured(_) => SERVER_ERROR_DESCRIPTION.to_owned(),
+        _ => sanitize(error.to_string()),
+    }
+}
+
 /// Makes `text` fit RFC 6750's `error_description` (`%x20-21 / %x23-5B /
 /// %x5D-7E`): `"` becomes `'`, `\` becomes `/`, a control character a space,
 /// and any other character `?`.

@@ -6,7 +6,7 @@ use http::{Request, Response};
 use tower_service::Service;
 
 use crate::request::{Admission, Authenticator};
-use crate::tower::ResponseFuture;
+use crate::tower::{ResponseFuture, denial_response};
 use crate::validation::TokenValidator;
 
 /// The service of [`AuthLayer`](super::AuthLayer).
@@ -58,7 +58,9 @@ where
                 admitted.insert_into(request.extensions_mut());
                 return ResponseFuture::inner(self.inner.call(request));
             }
-            Admission::Deny(denial) => return ResponseFuture::denied(denial.respond()),
+            Admission::Deny(denial) => {
+                return ResponseFuture::denied(denial_response(&denial, request.headers()));
+            }
             Admission::Validate(pending) => pending,
         };
         // The inner service is ready; the clone takes its place for the next call.
@@ -70,7 +72,7 @@ where
                     admitted.insert_into(request.extensions_mut());
                     inner.call(request).await
                 }
-                Err(denial) => Ok(denial.respond()),
+                Err(denial) => Ok(denial_response(&denial, request.headers())),
             }
         }))
     }

@@ -5,7 +5,7 @@ use http::{Request, Response};
 use tower_service::Service;
 
 use crate::request::ScopeCheck;
-use crate::tower::{PathParamsSource, ResponseFuture};
+use crate::tower::{PathParamsSource, ResponseFuture, denial_response};
 
 /// The service of [`RequireScope`](super::RequireScope).
 pub struct RequireScopeService<S, P> {
@@ -60,7 +60,7 @@ where
         };
         match result {
             Ok(()) => ResponseFuture::inner(self.inner.call(request)),
-            Err(denial) => ResponseFuture::denied(denial.respond()),
+            Err(denial) => ResponseFuture::denied(denial_response(&denial, request.headers())),
         }
     }
 }
