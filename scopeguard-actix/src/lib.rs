@@ -68,6 +68,8 @@ pub mod __private {
 
 /// The framework-independent core, for what this crate does not re-export.
 pub use scopeguard_core as core;
+#[cfg(feature = "dpop")]
+pub use scopeguard_core::dpop;
 #[cfg(feature = "utoipa")]
 pub use scopeguard_core::inventory::openapi;
 pub use scopeguard_core::prelude::*;

@@ -26,6 +26,9 @@
 #[cfg(all(feature = "jwt", not(any(feature = "aws-lc-rs", feature = "rust-crypto"))))]
 compile_error!("the `jwt` feature needs a crypto backend: enable `aws-lc-rs` (the default) or `rust-crypto`");
 
+#[cfg(feature = "dpop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dpop")))]
+pub mod dpop;
 pub mod error;
 pub mod inventory;
 pub mod prelude;

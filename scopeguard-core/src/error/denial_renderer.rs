@@ -25,13 +25,19 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::AuthError;
-use crate::error::challenge::{ChallengeConfig, ErrorBody, ErrorResponse};
+use crate::error::challenge::{ChallengeConfig, CredentialScheme, ErrorBody, ErrorResponse};
 
 /// Logs and renders denials with one configuration. Cheap to clone.
+///
+/// It also knows the scheme the request used ([`CredentialScheme`]): the
+/// authentication step attaches a renderer marked [`CredentialScheme::Dpop`]
+/// to a principal admitted with DPoP, so the scope checks further in answer
+/// with a `DPoP` challenge (SPEC §3.6).
 #[derive(Clone, Default)]
 pub struct DenialRenderer {
     challenge: Arc<ChallengeConfig>,
     body: Option<Arc<dyn ErrorBody + Send + Sync>>,
+    scheme: CredentialScheme,
 }
 
 impl DenialRenderer {
@@ -40,7 +46,28 @@ impl DenialRenderer {
         Self {
             challenge: Arc::new(challenge),
             body: None,
+            scheme: CredentialScheme::Bearer,
         }
+    }
+
+    /// This renderer, for a request that used `scheme`.
+    #[must_use]
+    pub fn for_scheme(mut self, scheme: CredentialScheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// This renderer, with `DPoP` challenges written as `dpop` says
+    /// (SPEC §3.6); `None` turns them off.
+    #[must_use]
+    pub fn with_dpop(mut self, dpop: Option<crate::error::challenge::DpopChallenge>) -> Self {
+        self.challenge = Arc::new((*self.challenge).clone().with_dpop(dpop));
+        self
+    }
+
+    /// The scheme of the request this renderer answers.
+    pub fn scheme(&self) -> CredentialScheme {
+        self.scheme
     }
 
     /// Replaces the body of every error response; status and challenge stay.
@@ -58,8 +85,8 @@ impl DenialRenderer {
     /// Renders `error` without logging it.
     pub fn render(&self, error: &AuthError) -> ErrorResponse {
         match &self.body {
-            Some(body) => self.challenge.render_with(error, body.as_ref()),
-            None => self.challenge.render(error),
+            Some(body) => self.challenge.render_as_with(error, self.scheme, body.as_ref()),
+            None => self.challenge.render_as(error, self.scheme),
         }
     }
 
@@ -80,6 +107,7 @@ impl fmt::Debug for DenialRenderer {
         f.debug_struct("DenialRenderer")
             .field("challenge", &self.challenge)
             .field("custom_body", &self.body.is_some())
+            .field("scheme", &self.scheme)
             .finish()
     }
 }
@@ -93,6 +121,9 @@ pub fn log_denial(error: &AuthError) {
     match error {
         AuthError::Misconfigured(cause) => {
             tracing::error!(reason, status, %cause, "request denied: scopeguard is misconfigured");
+        }
+        AuthError::Unavailable(cause @ crate::error::Unavailable::ReplayStore { .. }) => {
+            tracing::error!(reason, status, %cause, "request denied: DPoP replay store cannot record proofs");
         }
         AuthError::Unavailable(cause) => {
             tracing::warn!(reason, status, %cause, "request denied: token cannot be checked now");

@@ -68,7 +68,7 @@ mod future;
 mod path_params;
 mod require_scope;
 
-pub use auth::{AuthLayer, AuthService};
+pub use auth::{AuthLayer, AuthService, ExtensionReaders};
 pub use future::ResponseFuture;
 pub use path_params::{PathParamsSource, RouteParams, RouteParamsExtension};
 pub use require_scope::{RequireScope, RequireScopeService};

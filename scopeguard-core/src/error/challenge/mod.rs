@@ -67,13 +67,15 @@
 //! ```
 
 mod config;
+mod dpop;
 mod render;
 mod response;
 
 pub use config::{
     ChallengeConfig, ChallengeConfigBuilder, ChallengeConfigError, ChallengeProblem, DEFAULT_REALM,
 };
-pub use response::{ErrorBody, ErrorResponse, JsonErrorBody};
+pub use dpop::{CredentialScheme, DpopChallenge};
+pub use response::{DPOP_NONCE, ErrorBody, ErrorResponse, JsonErrorBody};
 
 #[cfg(test)]
 mod tests;
