@@ -37,7 +37,7 @@ macro_rules! app {
         let configure: fn(DpopConfigBuilder) -> DpopConfigBuilder = $configure;
         let dpop = configure(DpopConfig::builder().mode($mode).public_origin(ORIGIN))
             .build()
-            .unwrap();
+            .expect("test fixture");
         test::init_service(
             App::new()
                 .service(
@@ -68,7 +68,12 @@ macro_rules! app {
                 )
                 .wrap(AuthMiddleware::from(
                     Authenticator::new($kit.issuer.validator())
-                        .challenge(ChallengeConfig::builder().realm(REALM).build().unwrap())
+                        .challenge(
+                            ChallengeConfig::builder()
+                                .realm(REALM)
+                                .build()
+                                .expect("test fixture"),
+                        )
                         .dpop(dpop),
                 )),
         )
@@ -82,7 +87,7 @@ where
     B: actix_web::body::MessageBody,
 {
     let mut request = test::TestRequest::default()
-        .method(method.parse().unwrap())
+        .method(method.parse().expect("test fixture"))
         .uri(path);
     for (name, value) in headers {
         request = request.append_header((*name, value.as_str()));
@@ -92,12 +97,12 @@ where
         response
             .headers()
             .get(name)
-            .map(|value| value.to_str().unwrap().to_owned())
+            .map(|value| value.to_str().expect("test fixture").to_owned())
     };
     let challenges = response
         .headers()
         .get_all("www-authenticate")
-        .map(|value| value.to_str().unwrap().to_owned())
+        .map(|value| value.to_str().expect("test fixture").to_owned())
         .collect();
     let (nonce, retry_after) = (header("dpop-nonce"), header("retry-after"));
     let status = response.status().as_u16();
@@ -107,7 +112,7 @@ where
         challenges,
         nonce,
         retry_after,
-        body: String::from_utf8(body.to_vec()).unwrap(),
+        body: String::from_utf8(body.to_vec()).expect("test fixture"),
     }
 }
 
@@ -239,7 +244,7 @@ async fn off_mode_still_refuses_a_bound_token_as_bearer() {
 async fn a_proof_without_the_server_nonce_gets_one_and_the_retry_passes() {
     let kit = Kit::new();
     let app = app!(kit, DpopMode::Allowed, |config| config.nonces(
-        DpopNonces::new(b"nonce secret shared by replicas", Duration::from_secs(300)).unwrap()
+        DpopNonces::new(b"nonce secret shared by replicas", Duration::from_secs(300)).expect("test fixture")
     ));
     let token = kit.bound_token();
     let first = [

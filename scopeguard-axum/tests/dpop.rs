@@ -30,10 +30,15 @@ const PATHS: [&str; 4] = ["/layer/items", "/scoped/items", "/macro/items", "/nes
 fn app(kit: &Kit, mode: DpopMode, configure: impl FnOnce(DpopConfigBuilder) -> DpopConfigBuilder) -> Router {
     let dpop = configure(DpopConfig::builder().mode(mode).public_origin(ORIGIN))
         .build()
-        .unwrap();
+        .expect("test fixture");
     let layer = AuthLayer::from(
         Authenticator::new(kit.issuer.validator())
-            .challenge(ChallengeConfig::builder().realm(REALM).build().unwrap())
+            .challenge(
+                ChallengeConfig::builder()
+                    .realm(REALM)
+                    .build()
+                    .expect("test fixture"),
+            )
             .dpop(dpop),
     );
     // The nested router has its own layer: it sees the path after `nest`
@@ -66,32 +71,32 @@ async fn send(app: &Router, method: &str, path: &str, headers: &[(&'static str, 
     }
     let response = app
         .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
+        .oneshot(request.body(Body::empty()).expect("test fixture"))
         .await
-        .unwrap();
+        .expect("test fixture");
     let header = |name: &str| {
         response
             .headers()
             .get(name)
-            .map(|value| value.to_str().unwrap().to_owned())
+            .map(|value| value.to_str().expect("test fixture").to_owned())
     };
     let challenges = response
         .headers()
         .get_all("www-authenticate")
         .iter()
-        .map(|value| value.to_str().unwrap().to_owned())
+        .map(|value| value.to_str().expect("test fixture").to_owned())
         .collect();
     let (nonce, retry_after) = (header("dpop-nonce"), header("retry-after"));
     let status = response.status().as_u16();
     let body = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
-        .unwrap();
+        .expect("test fixture");
     Answer {
         status,
         challenges,
         nonce,
         retry_after,
-        body: String::from_utf8(body.to_vec()).unwrap(),
+        body: String::from_utf8(body.to_vec()).expect("test fixture"),
     }
 }
 
@@ -228,7 +233,8 @@ async fn off_mode_still_refuses_a_bound_token_as_bearer() {
 #[tokio::test]
 async fn a_proof_without_the_server_nonce_gets_one_and_the_retry_passes() {
     let kit = Kit::new();
-    let nonces = DpopNonces::new(b"nonce secret shared by replicas", Duration::from_secs(300)).unwrap();
+    let nonces =
+        DpopNonces::new(b"nonce secret shared by replicas", Duration::from_secs(300)).expect("test fixture");
     let app = app(&kit, DpopMode::Allowed, |config| config.nonces(nonces));
     let token = kit.bound_token();
     let first = [

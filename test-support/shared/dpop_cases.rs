@@ -153,7 +153,7 @@ fn with_proof(
 fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
+        .expect("test fixture")
         .as_secs()
 }
 

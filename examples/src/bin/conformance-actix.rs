@@ -20,7 +20,9 @@ use scopeguard_actix::{
 use scopeguard_examples::conformance::bodies::{MeBody, OrdersBody, RouteBody, View};
 use scopeguard_examples::conformance::config::ConformanceConfig;
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
-use scopeguard_examples::conformance::{StartupError, announce, fail, init_tracing, validators};
+use scopeguard_examples::conformance::{
+    StartupError, announce, dpop_settings, fail, init_tracing, validators,
+};
 
 const SERVER: &str = "conformance-actix";
 
@@ -189,7 +191,8 @@ async fn run() -> Result<(), StartupError> {
         .transpose()?
         .map(Arc::new);
     let layers = Layers::new();
-    let site = ResourceSite::new(addr, &config, layers.scopes())?;
+    let dpop = dpop_settings::dpop_config(addr).await?;
+    let site = ResourceSite::new(addr, &config, layers.scopes(), dpop)?;
 
     let shared_site = site.clone();
     let server = HttpServer::new(move || {
@@ -202,7 +205,8 @@ async fn run() -> Result<(), StartupError> {
                 web::scope("/introspected")
                     .wrap(AuthMiddleware::from(
                         Authenticator::from_shared(Arc::clone(introspection))
-                            .challenge(site.challenge.clone()),
+                            .challenge(site.challenge.clone())
+                            .dpop(site.dpop.clone()),
                     ))
                     .service(
                         web::resource("/orders/{id}/items")
@@ -215,7 +219,9 @@ async fn run() -> Result<(), StartupError> {
         app.service(
             web::scope("")
                 .wrap(AuthMiddleware::from(
-                    Authenticator::from_shared(Arc::clone(&jwt)).challenge(site.challenge.clone()),
+                    Authenticator::from_shared(Arc::clone(&jwt))
+                        .challenge(site.challenge.clone())
+                        .dpop(site.dpop.clone()),
                 ))
                 .configure(move |config| protected(config, &layers)),
         )

@@ -21,7 +21,9 @@ use scopeguard_axum::{
 use scopeguard_examples::conformance::bodies::{MeBody, OrdersBody, RouteBody, View};
 use scopeguard_examples::conformance::config::ConformanceConfig;
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
-use scopeguard_examples::conformance::{StartupError, announce, fail, init_tracing, validators};
+use scopeguard_examples::conformance::{
+    StartupError, announce, dpop_settings, fail, init_tracing, validators,
+};
 
 const SERVER: &str = "conformance-axum";
 
@@ -150,7 +152,8 @@ async fn run() -> Result<(), StartupError> {
         .map(|settings| validators::introspection_validator(&config, settings, Arc::clone(&policy)))
         .transpose()?;
     let layers = Layers::new();
-    let site = ResourceSite::new(addr, &config, layers.scopes())?;
+    let dpop = dpop_settings::dpop_config(addr).await?;
+    let site = ResourceSite::new(addr, &config, layers.scopes(), dpop)?;
 
     let protected = Router::new()
         .route("/me", get(me))
@@ -172,7 +175,9 @@ async fn run() -> Result<(), StartupError> {
         .route("/users/{id}", delete(user_delete))
         .route("/payments", post(payment))
         .layer(AuthLayer::from(
-            Authenticator::new(jwt).challenge(site.challenge.clone()),
+            Authenticator::new(jwt)
+                .challenge(site.challenge.clone())
+                .dpop(site.dpop.clone()),
         ));
     let mut app = Router::new()
         .route("/health", get(health))
@@ -186,14 +191,21 @@ async fn run() -> Result<(), StartupError> {
                     get(introspected_order_items).route_layer(layers.order_items),
                 )
                 .layer(AuthLayer::from(
-                    Authenticator::new(introspection).challenge(site.challenge.clone()),
+                    Authenticator::new(introspection)
+                        .challenge(site.challenge.clone())
+                        .dpop(site.dpop.clone()),
                 )),
         );
     }
 
     tracing::info!(resource = %site.resource, issuer = %config.issuer, "conformance server ready");
     announce(addr);
-    axum::serve(listener, app).await.map_err(StartupError::Serve)
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
+    .map_err(StartupError::Serve)
 }
 
 #[tokio::main]

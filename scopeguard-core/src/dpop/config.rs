@@ -121,7 +121,7 @@ impl fmt::Debug for DpopConfig {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("nonces", &self.nonces)
             .field("replay", &self.replay)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

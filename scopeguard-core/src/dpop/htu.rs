@@ -25,6 +25,7 @@
 //! assert_eq!(normalize_uri("not a uri"), None);
 //! ```
 
+use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use crate::request::RequestHead;
@@ -97,7 +98,7 @@ fn normalize_percent(text: &str, lower: bool) -> Option<String> {
             if is_unreserved(value) {
                 out.push(char::from(if lower { value.to_ascii_lowercase() } else { value }));
             } else {
-                out.push_str(&format!("%{value:02X}"));
+                let _ = write!(out, "%{value:02X}");
             }
             index += 3;
             continue;
@@ -105,7 +106,7 @@ fn normalize_percent(text: &str, lower: bool) -> Option<String> {
         if byte.is_ascii_graphic() {
             out.push(char::from(if lower { byte.to_ascii_lowercase() } else { byte }));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
         index += 1;
     }

@@ -52,6 +52,8 @@ pub use config::{DpopConfig, DpopConfigBuilder, DpopConfigError, DpopConfigProbl
 pub use htu::normalize_uri;
 pub use mode::{DpopMode, UnknownDpopMode};
 pub use nonce::{DpopNonceError, DpopNonces};
+#[cfg(feature = "redis")]
+pub use replay::RedisReplayStore;
 pub use replay::{MemoryReplayStore, Recorded, ReplayStore, ReplayStoreError};
 pub use thumbprint::jwk_thumbprint;
 

@@ -103,6 +103,6 @@ impl fmt::Debug for DpopNonces {
         f.debug_struct("DpopNonces")
             .field("secret", &"<redacted>")
             .field("step_secs", &self.step_secs)
-            .finish()
+            .finish_non_exhaustive()
     }
 }

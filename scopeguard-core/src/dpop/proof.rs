@@ -179,7 +179,7 @@ fn decode(part: &str) -> Result<Vec<u8>, DpopProofError> {
         .map_err(|_| DpopProofError::Malformed)
 }
 
-/// A NumericDate as whole seconds (a fraction is dropped).
+/// A `NumericDate` as whole seconds (a fraction is dropped).
 fn seconds(value: Option<&Value>) -> Option<i128> {
     let number = value?.as_number()?;
     if let Some(integer) = number.as_i64() {

@@ -150,7 +150,7 @@ mod tests {
             r#"{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQ"}"#,
             r#"{"kty":"EC","crv":"P-521","x":"AA","y":"AA"}"#,
             r#"{"kty":"OKP","crv":"X25519","x":"AA"}"#,
-            r#"[]"#,
+            "[]",
         ] {
             assert_eq!(
                 ProofKey::parse(jwk).unwrap_err(),

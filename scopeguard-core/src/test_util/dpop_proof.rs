@@ -38,9 +38,8 @@ impl DpopKey {
     /// A new key for `algorithm` (ES256, ES384, EdDSA, or an RSA one).
     pub fn generate(algorithm: Algorithm) -> Result<Self, TestIssuerProblem> {
         let key = SigningKey::generate(algorithm, Some("dpop"))?;
-        let mut jwk = match serde_json::to_value(key.public_jwk()) {
-            Ok(Value::Object(jwk)) => jwk,
-            _ => return Err(TestIssuerProblem::KeyGeneration),
+        let Ok(Value::Object(mut jwk)) = serde_json::to_value(key.public_jwk()) else {
+            return Err(TestIssuerProblem::KeyGeneration);
         };
         for member in ["kid", "use", "alg", "key_ops"] {
             jwk.remove(member);
@@ -101,7 +100,7 @@ impl fmt::Debug for DpopKey {
         f.debug_struct("DpopKey")
             .field("algorithm", &self.key.algorithm())
             .field("thumbprint", &self.thumbprint())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

@@ -101,6 +101,7 @@ impl<V> fmt::Debug for AuthLayer<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthLayer")
             .field("authenticator", &self.authenticator)
+            .field("readers", &self.readers)
             .finish()
     }
 }

@@ -111,6 +111,7 @@ impl<S: fmt::Debug, V> fmt::Debug for AuthService<S, V> {
         f.debug_struct("AuthService")
             .field("inner", &self.inner)
             .field("authenticator", &self.authenticator)
+            .field("readers", &self.readers)
             .finish()
     }
 }
