@@ -249,6 +249,8 @@ impl DpopConfigBuilder {
         if !problems.is_empty() {
             return Err(DpopConfigError { problems });
         }
+        // Proofs are verified with jsonwebtoken: its backend must be chosen.
+        crate::validation::jwt::install_crypto_provider();
         let defaults = DpopConfig::off();
         Ok(DpopConfig {
             mode: self.mode,

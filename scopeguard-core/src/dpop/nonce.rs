@@ -54,6 +54,8 @@ impl DpopNonces {
         if lifetime.as_secs() == 0 {
             return Err(DpopNonceError::ZeroLifetime);
         }
+        // The MAC is jsonwebtoken's HS256: its backend must be chosen.
+        crate::validation::jwt::install_crypto_provider();
         Ok(Self {
             key: EncodingKey::from_secret(secret),
             step_secs: lifetime.as_secs(),

@@ -37,6 +37,7 @@ pub struct DpopKey {
 impl DpopKey {
     /// A new key for `algorithm` (ES256, ES384, EdDSA, or an RSA one).
     pub fn generate(algorithm: Algorithm) -> Result<Self, TestIssuerProblem> {
+        crate::validation::jwt::install_crypto_provider();
         let key = SigningKey::generate(algorithm, Some("dpop"))?;
         let Ok(Value::Object(mut jwk)) = serde_json::to_value(key.public_jwk()) else {
             return Err(TestIssuerProblem::KeyGeneration);
