@@ -21,7 +21,8 @@ use tower_layer::Layer;
 /// ```
 /// use axum::{Router, routing::get};
 /// use scopeguard_axum::{AuthLayer, Authenticator};
-/// # use scopeguard_axum::{AuthError, Principal, TokenValidator};
+/// # use scopeguard_axum::{AuthError, TokenValidator};
+/// # use scopeguard_axum::core::Principal;
 /// # struct MyValidator;
 /// # impl TokenValidator for MyValidator {
 /// #     async fn validate(&self, _: &str) -> Result<Principal, AuthError> { Err(AuthError::MissingCredentials) }
