@@ -290,3 +290,66 @@ async fn a_full_memory_store_fails_closed_with_503() {
     assert!(answer.retry_after.is_some(), "{answer:?}");
     assert!(answer.challenges.is_empty());
 }
+
+#[actix_web::test]
+async fn forwarded_headers_count_only_from_a_trusted_proxy() {
+    let kit = Kit::new();
+    let app = app!(kit, DpopMode::Allowed, |config| config
+        .trusted_proxies(["10.0.0.1".parse().expect("an IP address")]));
+    for (peer, forwarded, expect) in [
+        ("10.0.0.1:4000", "x-forwarded", Expect::Allowed),
+        ("10.0.0.1:4000", "forwarded", Expect::Allowed),
+        (
+            "10.0.0.2:4000",
+            "x-forwarded",
+            Expect::Dpop(
+                401,
+                "invalid_dpop_proof",
+                "the DPoP proof's htu does not match the request URI",
+            ),
+        ),
+        (
+            "10.0.0.2:4000",
+            "forwarded",
+            Expect::Dpop(
+                401,
+                "invalid_dpop_proof",
+                "the DPoP proof's htu does not match the request URI",
+            ),
+        ),
+    ] {
+        let token = kit.bound_token();
+        let proof = kit
+            .key
+            .proof("GET", "https://public.example/layer/items", &token)
+            .sign();
+        let mut request = test::TestRequest::get()
+            .uri("/layer/items")
+            .peer_addr(peer.parse().expect("an address"))
+            .insert_header(("authorization", format!("DPoP {token}")))
+            .insert_header(("dpop", proof));
+        request = if forwarded == "forwarded" {
+            request.insert_header(("forwarded", "for=192.0.2.7;proto=https;host=public.example"))
+        } else {
+            request
+                .insert_header(("x-forwarded-proto", "https"))
+                .insert_header(("x-forwarded-host", "public.example"))
+        };
+        let response = test::call_service(&app, request.to_request()).await;
+        let status = response.status().as_u16();
+        let challenges = response
+            .headers()
+            .get_all("www-authenticate")
+            .map(|value| value.to_str().expect("ASCII").to_owned())
+            .collect();
+        let body = test::read_body(response).await;
+        let answer = Answer {
+            status,
+            challenges,
+            nonce: None,
+            retry_after: None,
+            body: String::from_utf8(body.to_vec()).expect("UTF-8"),
+        };
+        expect.check(&format!("{forwarded} from {peer}"), &answer);
+    }
+}

@@ -292,3 +292,103 @@ async fn a_full_memory_store_fails_closed_with_503() {
     assert!(answer.challenges.is_empty());
     assert!(answer.body.contains("temporarily_unavailable"), "{answer:?}");
 }
+
+#[tokio::test]
+async fn a_stale_nonce_is_accepted_once_more_and_the_success_carries_the_next() {
+    let kit = Kit::new();
+    let nonces = DpopNonces::new(b"nonce secret shared by replicas", Duration::from_secs(1)).expect("nonces");
+    let app = app(&kit, DpopMode::Allowed, |config| config.nonces(nonces.clone()));
+    let token = kit.bound_token();
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs()
+    };
+    // A nonce of the step before the current one.
+    let stale = nonces.nonce_at(now() - 1);
+    let headers = [
+        ("authorization", format!("DPoP {token}")),
+        (
+            "dpop",
+            kit.proof("GET", "/layer/items", &token).nonce(&stale).sign(),
+        ),
+    ];
+    let answer = send(&app, "GET", "/layer/items", &headers).await;
+    Expect::Allowed.check("previous step's nonce", &answer);
+    let next = answer.nonce.expect("the success carries the next nonce");
+    assert_ne!(next, stale);
+    assert!(nonces.accepts(&next, now()));
+}
+
+#[tokio::test]
+async fn forwarded_headers_count_only_from_a_trusted_proxy() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+
+    let kit = Kit::new();
+    let proxy: SocketAddr = "10.0.0.1:4000".parse().expect("an address");
+    let app = app(&kit, DpopMode::Allowed, |config| {
+        config.trusted_proxies([proxy.ip()])
+    });
+    for (peer, forwarded, expect) in [
+        ("10.0.0.1:4000", "x-forwarded", Expect::Allowed),
+        ("10.0.0.1:4000", "forwarded", Expect::Allowed),
+        (
+            "10.0.0.2:4000",
+            "x-forwarded",
+            Expect::Dpop(
+                401,
+                "invalid_dpop_proof",
+                "the DPoP proof's htu does not match the request URI",
+            ),
+        ),
+        (
+            "10.0.0.2:4000",
+            "forwarded",
+            Expect::Dpop(
+                401,
+                "invalid_dpop_proof",
+                "the DPoP proof's htu does not match the request URI",
+            ),
+        ),
+    ] {
+        let token = kit.bound_token();
+        let proof = kit
+            .key
+            .proof("GET", "https://public.example/layer/items", &token)
+            .sign();
+        let mut request = http::Request::get("/layer/items")
+            .header("authorization", format!("DPoP {token}"))
+            .header("dpop", proof);
+        request = if forwarded == "forwarded" {
+            request.header("forwarded", "for=192.0.2.7;proto=https;host=public.example")
+        } else {
+            request
+                .header("x-forwarded-proto", "https")
+                .header("x-forwarded-host", "public.example")
+        };
+        let mut request = request.body(Body::empty()).expect("a request");
+        let peer: SocketAddr = peer.parse().expect("an address");
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let response = app.clone().oneshot(request).await.expect("an answer");
+        let status = response.status().as_u16();
+        let challenges = response
+            .headers()
+            .get_all("www-authenticate")
+            .iter()
+            .map(|value| value.to_str().expect("ASCII").to_owned())
+            .collect();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("a body");
+        let answer = Answer {
+            status,
+            challenges,
+            nonce: None,
+            retry_after: None,
+            body: String::from_utf8(body.to_vec()).expect("UTF-8"),
+        };
+        expect.check(&format!("{forwarded} from {peer}"), &answer);
+    }
+}

@@ -102,12 +102,27 @@ impl ConformanceServer {
         self.name
     }
 
+    /// The server's own `http://ADDR`.
+    #[allow(dead_code, reason = "read by oidc_dpop.rs, not by conformance.rs")]
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
     /// Sends `method path` with `authorization`, if any.
     pub(crate) async fn send(&self, method: &str, path: &str, authorization: Option<&str>) -> Answer {
+        let headers: Vec<(&str, &str)> = authorization
+            .map(|authorization| ("authorization", authorization))
+            .into_iter()
+            .collect();
+        self.send_with(method, path, &headers).await
+    }
+
+    /// Sends `method path` with these headers.
+    pub(crate) async fn send_with(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
         let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(authorization) = authorization {
-            request = request.header("authorization", authorization);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let response = request
             .send()

@@ -57,6 +57,25 @@ impl ProtectedResourceMetadataBuilder {
     /// Lists the DPoP proof algorithms accepted
     /// (`dpop_signing_alg_values_supported`) and, when `required`, adds
     /// `dpop_bound_access_tokens_required: true` (RFC 9728 §2, SPEC §6).
+    ///
+    /// ```
+    /// use scopeguard_core::inventory::metadata::ProtectedResourceMetadata;
+    ///
+    /// let required = ProtectedResourceMetadata::builder("https://api.example.com")
+    ///     .dpop(["ES256", "EdDSA"], true)
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(required.to_json().ends_with(
+    ///     r#""dpop_signing_alg_values_supported":["ES256","EdDSA"],"dpop_bound_access_tokens_required":true}"#
+    /// ));
+    /// let allowed = ProtectedResourceMetadata::builder("https://api.example.com")
+    ///     .dpop(["ES256"], false)
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(allowed.to_json().ends_with(r#""dpop_signing_alg_values_supported":["ES256"]}"#));
+    /// let without = ProtectedResourceMetadata::builder("https://api.example.com").build().unwrap();
+    /// assert!(!without.to_json().contains("dpop"));
+    /// ```
     pub fn dpop<I>(mut self, algorithms: I, required: bool) -> Self
     where
         I: IntoIterator,
