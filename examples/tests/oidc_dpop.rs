@@ -31,14 +31,17 @@ struct DpopClient {
 
 /// Runs `dpop-client.mjs`: a DPoP-bound token for `scope` and one proof for
 /// each of `requests` (method, URL).
-async fn dpop_client(provider: &OidcProvider, scope: &str, requests: &[(&str, String)]) -> DpopClient {
+async fn dpop_client(provider: &OidcProvider, scope: &str, requests: &[(&str, String, Option<&str>)]) -> DpopClient {
     let input = json!({
         "token_endpoint": provider.token_endpoint(),
         "client_id": CLIENT_ID,
         "client_secret": CLIENT_SECRET,
         "scope": scope,
         "resource": AUDIENCE,
-        "requests": requests.iter().map(|(method, url)| json!({"method": method, "url": url})).collect::<Vec<_>>(),
+        "requests": requests
+            .iter()
+            .map(|(method, url, nonce)| json!({"method": method, "url": url, "nonce": nonce}))
+            .collect::<Vec<_>>(),
     });
     let mut child = tokio::process::Command::new("node")
         .arg("dpop-client.mjs")
@@ -103,8 +106,8 @@ async fn proofs_from_npm_dpop_with_provider_tokens_are_accepted_once_by_both_ser
             &provider,
             "order:item",
             &[
-                ("GET", format!("{base}/orders/7/items")),
-                ("GET", format!("{base}/me")),
+                ("GET", format!("{base}/orders/7/items"), None),
+                ("GET", format!("{base}/me"), None),
             ],
         )
         .await;
@@ -175,4 +178,71 @@ async fn proofs_from_npm_dpop_with_provider_tokens_are_accepted_once_by_both_ser
         answers[0], answers[1],
         "both servers answer alike ({SERVER} for their address)"
     );
+}
+
+#[tokio::test]
+async fn required_mode_with_nonces_takes_npm_proofs_after_the_nonce_round_trip() {
+    let Some(provider) = OidcProvider::builder().resource(AUDIENCE).start().await else {
+        return;
+    };
+    let env = [
+        ("SCOPEGUARD_ISSUER", provider.issuer()),
+        ("SCOPEGUARD_AUDIENCE", AUDIENCE),
+        ("SCOPEGUARD_LEEWAY_SECS", "30"),
+        ("SCOPEGUARD_DPOP", "required"),
+        ("SCOPEGUARD_DPOP_NONCE_SECRET", "a nonce secret every replica shares"),
+        ("SCOPEGUARD_DPOP_NONCE_SECS", "300"),
+    ];
+    let (axum, actix) = tokio::join!(
+        ConformanceServer::start("axum", env!("CARGO_BIN_EXE_conformance-axum"), &env),
+        ConformanceServer::start("actix", env!("CARGO_BIN_EXE_conformance-actix"), &env),
+    );
+    let bearer = provider
+        .client_credentials("order:item", AUDIENCE)
+        .await
+        .expect("a bearer token");
+    let mut answers: Vec<Vec<Answer>> = Vec::new();
+    // The nonce the first server hands out opens the second too: one secret.
+    let mut shared_nonce: Option<String> = None;
+    for server in [&axum, &actix] {
+        let metadata = body(&server.send("GET", "/.well-known/oauth-protected-resource", None).await);
+        assert_eq!(metadata["dpop_bound_access_tokens_required"], true);
+
+        let anonymous = server.send("GET", "/me", None).await;
+        assert_eq!(anonymous.status, 401);
+        assert_eq!(
+            anonymous.challenge.as_deref(),
+            Some(r#"DPoP algs="ES256 ES384 EdDSA RS256 PS256", resource_metadata="http://SERVER/.well-known/oauth-protected-resource""#)
+        );
+        let as_bearer = server
+            .send("GET", "/me", Some(&format!("Bearer {}", bearer.secret())))
+            .await;
+        assert_eq!(as_bearer.status, 401, "required mode: a bearer token is refused");
+        assert!(as_bearer.challenge.as_deref().is_some_and(|challenge| challenge.starts_with("DPoP algs=")));
+
+        let url = format!("{}/orders/7/items", server.base());
+        let first = dpop_client(&provider, "order:item", &[("GET", url.clone(), None)]).await;
+        let authorization = format!("DPoP {}", first.access_token);
+        let no_nonce = server
+            .send_with("GET", "/orders/7/items", &[("authorization", &authorization), ("dpop", &first.proofs[0])])
+            .await;
+        assert_eq!(no_nonce.status, 401, "{no_nonce:?}");
+        assert_eq!(body(&no_nonce)["error"], "use_dpop_nonce");
+        let fresh = no_nonce.dpop_nonce.clone().expect("a DPoP-Nonce header");
+        let nonce = shared_nonce.get_or_insert(fresh).clone();
+
+        let second = dpop_client(&provider, "order:item", &[("GET", url, Some(&nonce))]).await;
+        let authorization = format!("DPoP {}", second.access_token);
+        let accepted = server
+            .send_with("GET", "/orders/7/items", &[("authorization", &authorization), ("dpop", &second.proofs[0])])
+            .await;
+        assert_eq!(accepted.status, 200, "{} accepts a proof with its nonce: {accepted:?}", server.name());
+        // Nonces of two servers may straddle a time step: compared apart.
+        let no_nonce = Answer {
+            dpop_nonce: None,
+            ..no_nonce
+        };
+        answers.push(vec![anonymous, as_bearer, no_nonce]);
+    }
+    assert_eq!(answers[0], answers[1], "both servers answer alike");
 }

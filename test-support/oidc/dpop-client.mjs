@@ -5,7 +5,7 @@
 //   node dpop-client.mjs < request.json
 //
 // request.json: {"token_endpoint", "client_id", "client_secret", "scope",
-// "resource", "requests": [{"method", "url"}]}. Prints one JSON line:
+// "resource", "requests": [{"method", "url", "nonce"?}]}. Prints one JSON line:
 // {"access_token", "token_type", "proofs": [one per request]}.
 
 import process from 'node:process';
@@ -52,7 +52,7 @@ if (response.status !== 200) {
   process.exit(2);
 }
 const proofs = [];
-for (const { method, url } of input.requests) {
-  proofs.push(await DPoP.generateProof(keypair, url, method, undefined, token.access_token));
+for (const { method, url, nonce: serverNonce } of input.requests) {
+  proofs.push(await DPoP.generateProof(keypair, url, method, serverNonce, token.access_token));
 }
 console.log(JSON.stringify({ access_token: token.access_token, token_type: token.token_type, proofs }));

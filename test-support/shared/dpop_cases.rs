@@ -165,6 +165,23 @@ pub(crate) const CASES: &[Case] = &[
         expect: Expect::Allowed,
     },
     Case {
+        name: "an EdDSA proof with its own bound token is accepted",
+        request: |kit, path| {
+            let token = kit.issuer.token().scopes("order:item").dpop_bound(&kit.other_key).sign();
+            dpop(&token, kit.other_key.proof("GET", &format!("{ORIGIN}{path}"), &token).sign())
+        },
+        expect: Expect::Allowed,
+    },
+    Case {
+        name: "a PS256 proof from a 2048-bit RSA key is accepted",
+        request: |kit, path| {
+            let rsa = DpopKey::generate(jsonwebtoken::Algorithm::PS256).expect("an RSA key");
+            let token = kit.issuer.token().scopes("order:item").dpop_bound(&rsa).sign();
+            dpop(&token, rsa.proof("GET", &format!("{ORIGIN}{path}"), &token).sign())
+        },
+        expect: Expect::Allowed,
+    },
+    Case {
         name: "a bound token sent as Bearer is refused",
         request: |kit, _| vec![("authorization", format!("Bearer {}", kit.bound_token()))],
         expect: Expect::Bearer(

@@ -34,6 +34,8 @@ pub(crate) struct Answer {
     pub(crate) challenge: Option<String>,
     /// `Content-Type`, when there is one.
     pub(crate) content_type: Option<String>,
+    /// `DPoP-Nonce`, when there is one.
+    pub(crate) dpop_nonce: Option<String>,
     /// The body, as text.
     pub(crate) body: String,
 }
@@ -138,12 +140,14 @@ impl ConformanceServer {
         };
         let challenge = header("www-authenticate");
         let content_type = header("content-type");
+        let dpop_nonce = header("dpop-nonce");
         let status = response.status().as_u16();
         let body = response.text().await.expect("a body");
         Answer {
             status,
             challenge,
             content_type,
+            dpop_nonce,
             body: body.replace(&self.base, SERVER),
         }
     }

@@ -17,6 +17,9 @@ use crate::error::DpopProofError;
 /// Members only a private or symmetric key has.
 const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
+/// The base64url length of a 2048-bit RSA modulus: smaller keys are refused.
+const MIN_RSA_MODULUS_CHARS: usize = 342;
+
 /// A proof key: its verification key, its type and its thumbprint.
 pub(crate) struct ProofKey {
     key: DecodingKey,
@@ -150,6 +153,8 @@ mod tests {
             r#"{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQ"}"#,
             r#"{"kty":"EC","crv":"P-521","x":"AA","y":"AA"}"#,
             r#"{"kty":"OKP","crv":"X25519","x":"AA"}"#,
+            // A 512-bit RSA key.
+            r#"{"kty":"RSA","e":"AQAB","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXbo"}"#,
             "[]",
         ] {
             assert_eq!(

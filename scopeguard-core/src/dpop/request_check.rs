@@ -13,6 +13,10 @@ use crate::request::RequestHead;
 use crate::validation::principal::unix_now;
 use crate::{AuthError, Principal};
 
+/// The longest `DPoP` header read, in bytes: a proof with a 4096-bit RSA
+/// key is under 3 KiB.
+const MAX_PROOF_LEN: usize = 8 * 1024;
+
 /// A request that used the `DPoP` scheme, read before anything waits.
 pub(crate) struct DpopRequest {
     config: Arc<DpopConfig>,
@@ -29,6 +33,7 @@ impl DpopRequest {
             (None, _) => Err(DpopProofError::Missing),
             (Some(_), Some(_)) => Err(DpopProofError::Multiple),
             (Some(value), None) if value.contains(&b',') => Err(DpopProofError::Multiple),
+            (Some(value), None) if value.len() > MAX_PROOF_LEN => Err(DpopProofError::Malformed),
             (Some(value), None) => std::str::from_utf8(value)
                 .map(|proof| proof.trim().to_owned())
                 .map_err(|_| DpopProofError::Malformed),
