@@ -31,7 +31,11 @@ struct DpopClient {
 
 /// Runs `dpop-client.mjs`: a DPoP-bound token for `scope` and one proof for
 /// each of `requests` (method, URL).
-async fn dpop_client(provider: &OidcProvider, scope: &str, requests: &[(&str, String, Option<&str>)]) -> DpopClient {
+async fn dpop_client(
+    provider: &OidcProvider,
+    scope: &str,
+    requests: &[(&str, String, Option<&str>)],
+) -> DpopClient {
     let input = json!({
         "token_endpoint": provider.token_endpoint(),
         "client_id": CLIENT_ID,
@@ -190,7 +194,10 @@ async fn required_mode_with_nonces_takes_npm_proofs_after_the_nonce_round_trip()
         ("SCOPEGUARD_AUDIENCE", AUDIENCE),
         ("SCOPEGUARD_LEEWAY_SECS", "30"),
         ("SCOPEGUARD_DPOP", "required"),
-        ("SCOPEGUARD_DPOP_NONCE_SECRET", "a nonce secret every replica shares"),
+        (
+            "SCOPEGUARD_DPOP_NONCE_SECRET",
+            "a nonce secret every replica shares",
+        ),
         ("SCOPEGUARD_DPOP_NONCE_SECS", "300"),
     ];
     let (axum, actix) = tokio::join!(
@@ -205,26 +212,41 @@ async fn required_mode_with_nonces_takes_npm_proofs_after_the_nonce_round_trip()
     // The nonce the first server hands out opens the second too: one secret.
     let mut shared_nonce: Option<String> = None;
     for server in [&axum, &actix] {
-        let metadata = body(&server.send("GET", "/.well-known/oauth-protected-resource", None).await);
+        let metadata = body(
+            &server
+                .send("GET", "/.well-known/oauth-protected-resource", None)
+                .await,
+        );
         assert_eq!(metadata["dpop_bound_access_tokens_required"], true);
 
         let anonymous = server.send("GET", "/me", None).await;
         assert_eq!(anonymous.status, 401);
         assert_eq!(
             anonymous.challenge.as_deref(),
-            Some(r#"DPoP algs="ES256 ES384 EdDSA RS256 PS256", resource_metadata="http://SERVER/.well-known/oauth-protected-resource""#)
+            Some(
+                r#"DPoP algs="ES256 ES384 EdDSA RS256 PS256", resource_metadata="http://SERVER/.well-known/oauth-protected-resource""#
+            )
         );
         let as_bearer = server
             .send("GET", "/me", Some(&format!("Bearer {}", bearer.secret())))
             .await;
         assert_eq!(as_bearer.status, 401, "required mode: a bearer token is refused");
-        assert!(as_bearer.challenge.as_deref().is_some_and(|challenge| challenge.starts_with("DPoP algs=")));
+        assert!(
+            as_bearer
+                .challenge
+                .as_deref()
+                .is_some_and(|challenge| challenge.starts_with("DPoP algs="))
+        );
 
         let url = format!("{}/orders/7/items", server.base());
         let first = dpop_client(&provider, "order:item", &[("GET", url.clone(), None)]).await;
         let authorization = format!("DPoP {}", first.access_token);
         let no_nonce = server
-            .send_with("GET", "/orders/7/items", &[("authorization", &authorization), ("dpop", &first.proofs[0])])
+            .send_with(
+                "GET",
+                "/orders/7/items",
+                &[("authorization", &authorization), ("dpop", &first.proofs[0])],
+            )
             .await;
         assert_eq!(no_nonce.status, 401, "{no_nonce:?}");
         assert_eq!(body(&no_nonce)["error"], "use_dpop_nonce");
@@ -234,9 +256,18 @@ async fn required_mode_with_nonces_takes_npm_proofs_after_the_nonce_round_trip()
         let second = dpop_client(&provider, "order:item", &[("GET", url, Some(&nonce))]).await;
         let authorization = format!("DPoP {}", second.access_token);
         let accepted = server
-            .send_with("GET", "/orders/7/items", &[("authorization", &authorization), ("dpop", &second.proofs[0])])
+            .send_with(
+                "GET",
+                "/orders/7/items",
+                &[("authorization", &authorization), ("dpop", &second.proofs[0])],
+            )
             .await;
-        assert_eq!(accepted.status, 200, "{} accepts a proof with its nonce: {accepted:?}", server.name());
+        assert_eq!(
+            accepted.status,
+            200,
+            "{} accepts a proof with its nonce: {accepted:?}",
+            server.name()
+        );
         // Nonces of two servers may straddle a time step: compared apart.
         let no_nonce = Answer {
             dpop_nonce: None,

@@ -23,10 +23,10 @@ use std::task::{Context, Poll, Waker};
 
 use divan::{Bencher, black_box};
 use jsonwebtoken::{Algorithm, DecodingKey};
+use scopeguard_core::JwtValidator;
 use scopeguard_core::dpop::{DpopConfig, DpopMode, MemoryReplayStore, jwk_thumbprint};
 use scopeguard_core::request::{Admission, Authenticator};
 use scopeguard_core::test_util::{DpopKey, TestIssuer};
-use scopeguard_core::JwtValidator;
 
 fn main() {
     divan::main();
@@ -70,13 +70,18 @@ fn fixture(name: &str) -> Fixture {
     };
     // Both tokens verified once: the runs below reuse them.
     assert!(admitted(&fixture.authenticator, &bearer_request(&fixture.bearer)));
-    assert!(admitted(&fixture.authenticator, &dpop_request(&fixture, fixture.proof())));
+    assert!(admitted(
+        &fixture.authenticator,
+        &dpop_request(&fixture, fixture.proof())
+    ));
     fixture
 }
 
 impl Fixture {
     fn proof(&self) -> String {
-        self.key.proof("GET", &format!("{ORIGIN}{PATH}"), &self.bound).sign()
+        self.key
+            .proof("GET", &format!("{ORIGIN}{PATH}"), &self.bound)
+            .sign()
     }
 }
 
@@ -100,7 +105,9 @@ fn admitted(authenticator: &Authenticator<JwtValidator>, request: &http::Request
     match authenticator.begin(request) {
         Admission::Pass(admitted) => admitted.principal().is_some(),
         Admission::Deny(_) => false,
-        Admission::Validate(pending) => block_on(pending.run()).is_ok_and(|admitted| admitted.principal().is_some()),
+        Admission::Validate(pending) => {
+            block_on(pending.run()).is_ok_and(|admitted| admitted.principal().is_some())
+        }
     }
 }
 
@@ -122,8 +129,10 @@ fn signature_floor(bencher: Bencher<'_, '_>, name: &str) {
     let (message, signature) = proof.rsplit_once('.').expect("a JWS");
     let jwk = fixture.key.public_jwk();
     assert!(jwk_thumbprint(jwk).is_some());
-    let key = DecodingKey::from_jwk(&serde_json::from_value(serde_json::Value::Object(jwk.clone())).expect("a JWK"))
-        .expect("a key");
+    let key = DecodingKey::from_jwk(
+        &serde_json::from_value(serde_json::Value::Object(jwk.clone())).expect("a JWK"),
+    )
+    .expect("a key");
     let alg = algorithm(name);
     bencher.bench_local(|| {
         black_box(jsonwebtoken::crypto::verify(

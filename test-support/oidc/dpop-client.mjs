@@ -53,6 +53,6 @@ if (response.status !== 200) {
 }
 const proofs = [];
 for (const { method, url, nonce: serverNonce } of input.requests) {
-  proofs.push(await DPoP.generateProof(keypair, url, method, serverNonce, token.access_token));
+  proofs.push(await DPoP.generateProof(keypair, url, method, serverNonce ?? undefined, token.access_token));
 }
 console.log(JSON.stringify({ access_token: token.access_token, token_type: token.token_type, proofs }));

@@ -167,8 +167,18 @@ pub(crate) const CASES: &[Case] = &[
     Case {
         name: "an EdDSA proof with its own bound token is accepted",
         request: |kit, path| {
-            let token = kit.issuer.token().scopes("order:item").dpop_bound(&kit.other_key).sign();
-            dpop(&token, kit.other_key.proof("GET", &format!("{ORIGIN}{path}"), &token).sign())
+            let token = kit
+                .issuer
+                .token()
+                .scopes("order:item")
+                .dpop_bound(&kit.other_key)
+                .sign();
+            dpop(
+                &token,
+                kit.other_key
+                    .proof("GET", &format!("{ORIGIN}{path}"), &token)
+                    .sign(),
+            )
         },
         expect: Expect::Allowed,
     },
@@ -177,7 +187,10 @@ pub(crate) const CASES: &[Case] = &[
         request: |kit, path| {
             let rsa = DpopKey::generate(jsonwebtoken::Algorithm::PS256).expect("an RSA key");
             let token = kit.issuer.token().scopes("order:item").dpop_bound(&rsa).sign();
-            dpop(&token, rsa.proof("GET", &format!("{ORIGIN}{path}"), &token).sign())
+            dpop(
+                &token,
+                rsa.proof("GET", &format!("{ORIGIN}{path}"), &token).sign(),
+            )
         },
         expect: Expect::Allowed,
     },

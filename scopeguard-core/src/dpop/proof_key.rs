@@ -60,10 +60,15 @@ impl ProofKey {
                 DecodingKey::from_ec_components(text("x")?, text("y")?),
             ),
             ("OKP", Some("Ed25519")) => (KeyKind::Ed25519, DecodingKey::from_ed_components(text("x")?)),
-            ("RSA", _) => (
-                KeyKind::Rsa,
-                DecodingKey::from_rsa_components(text("n")?, text("e")?),
-            ),
+            ("RSA", _) => {
+                let n = text("n")?;
+                // At least 2048 bits: 342 base64url characters, leading
+                // zero bytes (`A`s) not counted.
+                if n.trim_start_matches('A').len() < MIN_RSA_MODULUS_CHARS {
+                    return Err(DpopProofError::InvalidKey);
+                }
+                (KeyKind::Rsa, DecodingKey::from_rsa_components(n, text("e")?))
+            }
             _ => return Err(DpopProofError::InvalidKey),
         };
         let key = key.map_err(|_| DpopProofError::InvalidKey)?;
@@ -154,7 +159,7 @@ mod tests {
             r#"{"kty":"EC","crv":"P-521","x":"AA","y":"AA"}"#,
             r#"{"kty":"OKP","crv":"X25519","x":"AA"}"#,
             // A 512-bit RSA key.
-            r#"{"kty":"RSA","e":"AQAB","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXbo"}"#,
+            r#"{"kty":"RSA","e":"AQAB","n":"wQECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-Cw"}"#,
             "[]",
         ] {
             assert_eq!(
