@@ -10,7 +10,7 @@ use jsonwebtoken::Algorithm;
 use super::DpopMode;
 use super::htu::normalize_uri;
 use super::nonce::DpopNonces;
-use super::proof_key::ProofKeyCache;
+use super::proof_key::{ProofKeyCache, TokenHashCache};
 use super::replay::{MemoryReplayStore, ReplayStore};
 use crate::error::challenge::DpopChallenge;
 
@@ -43,6 +43,7 @@ pub struct DpopConfig {
     pub(crate) nonces: Option<DpopNonces>,
     pub(crate) replay: Arc<dyn ReplayStore>,
     pub(crate) keys: Arc<ProofKeyCache>,
+    pub(crate) token_hashes: Arc<TokenHashCache>,
 }
 
 impl DpopConfig {
@@ -76,6 +77,7 @@ impl DpopConfig {
             nonces: None,
             replay: Arc::new(MemoryReplayStore::default()),
             keys: Arc::new(ProofKeyCache::new(KEY_CACHE_CAPACITY)),
+            token_hashes: Arc::new(TokenHashCache::new(TOKEN_HASH_CACHE_CAPACITY)),
         }
     }
 
@@ -126,6 +128,8 @@ impl fmt::Debug for DpopConfig {
 }
 
 const KEY_CACHE_CAPACITY: usize = 1024;
+/// Tokens whose `ath` is remembered: a reused token is hashed once.
+const TOKEN_HASH_CACHE_CAPACITY: usize = 1024;
 
 /// The JOSE name of `alg`.
 pub(crate) fn algorithm_name(alg: Algorithm) -> &'static str {
@@ -264,6 +268,7 @@ impl DpopConfigBuilder {
             nonces: self.nonces,
             replay: self.replay.unwrap_or(defaults.replay),
             keys: defaults.keys,
+            token_hashes: defaults.token_hashes,
         })
     }
 }

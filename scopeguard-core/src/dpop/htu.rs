@@ -160,8 +160,40 @@ pub(crate) fn request_uri(
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let trusted = head.peer_ip().is_some_and(|peer| trusted_proxies.contains(&peer));
     let forwarded = if trusted { forwarded_origin(head) } else { None };
-    let origin = forwarded.as_deref().unwrap_or(public_origin);
-    normalize_uri(&format!("{origin}{path}"))
+    match forwarded {
+        Some(origin) => normalize_uri(&format!("{origin}{path}")),
+        // The configured origin is normalised already: a path with nothing
+        // to normalise is appended as it is.
+        None if is_normal_path(path) => Some(format!("{public_origin}{path}")),
+        None => normalize_uri(&format!("{public_origin}{path}")),
+    }
+}
+
+/// Whether `path` is already in RFC 3986 normal form: it starts with `/`,
+/// holds only unreserved and sub-delimiter characters, `:`, `@` and `/`
+/// (no percent-encoding), and no `.` or `..` segment.
+fn is_normal_path(path: &str) -> bool {
+    path.starts_with('/')
+        && path.bytes().all(|byte| {
+            is_unreserved(byte)
+                || matches!(
+                    byte,
+                    b'/' | b'!'
+                        | b'$'
+                        | b'&'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'*'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b'='
+                        | b':'
+                        | b'@'
+                )
+        })
+        && !path.split('/').any(|segment| segment == "." || segment == "..")
 }
 
 /// `scheme://host` from the last `Forwarded` element (the one the trusted
@@ -235,6 +267,18 @@ mod tests {
             ("https://api.example.com/x", "https://api.example.com/x/"),
         ] {
             assert_ne!(normalize_uri(left), normalize_uri(right), "{left} {right}");
+        }
+    }
+
+    #[test]
+    fn a_path_in_normal_form_is_taken_as_it_is() {
+        for path in ["/", "/a/b", "/orders/7/items", "/a:b@c/~x_y-z.w", "/a;b=c"] {
+            assert!(is_normal_path(path), "{path}");
+            let uri = format!("https://api.example.com{path}");
+            assert_eq!(normalize_uri(&uri).as_deref(), Some(uri.as_str()), "{path}");
+        }
+        for path in ["", "a", "/a/./b", "/a/../b", "/..", "/%7E", "/a b", "/é", "/a?b"] {
+            assert!(!is_normal_path(path), "{path}");
         }
     }
 

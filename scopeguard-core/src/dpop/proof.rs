@@ -27,7 +27,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::DpopConfig;
-use super::digest::{constant_time_eq, sha256_base64url};
+use super::digest::constant_time_eq;
 use super::htu::normalize_uri;
 use super::proof_key::ProofKey;
 use crate::AuthError;
@@ -122,12 +122,14 @@ pub(crate) fn check_proof(
     if claims.htm.as_ref().and_then(Value::as_str) != Some(target.method) {
         return Err(DpopProofError::MethodMismatch.into());
     }
-    let htu = claims
-        .htu
-        .as_ref()
-        .and_then(Value::as_str)
-        .and_then(normalize_uri);
-    if htu.is_none() || htu.as_deref() != target.htu {
+    // A proof naming the request URI in normal form, as most clients
+    // write it, matches without being normalised again.
+    let htu = claims.htu.as_ref().and_then(Value::as_str);
+    let matches = match (htu, target.htu) {
+        (Some(htu), Some(target)) => htu == target || normalize_uri(htu).as_deref() == Some(target),
+        _ => false,
+    };
+    if !matches {
         return Err(DpopProofError::UriMismatch.into());
     }
     let now = i128::from(target.now);
@@ -148,10 +150,7 @@ pub(crate) fn check_proof(
         return Err(DpopProofError::NotValidNow.into());
     }
     let ath = claims.ath.as_ref().and_then(Value::as_str).unwrap_or_default();
-    if !constant_time_eq(
-        ath.as_bytes(),
-        sha256_base64url(target.token.as_bytes()).as_bytes(),
-    ) {
+    if !constant_time_eq(ath.as_bytes(), config.token_hashes.ath(target.token).as_bytes()) {
         return Err(DpopProofError::AccessTokenHashMismatch.into());
     }
     let nonce = claims.nonce.as_ref().and_then(Value::as_str).map(str::to_owned);

@@ -147,6 +147,36 @@ impl fmt::Debug for ProofKeyCache {
     }
 }
 
+/// The `ath` (base64url SHA-256) of recently seen access tokens, keyed by
+/// the whole token: a token reused across requests is hashed once, and no
+/// other token can hit its entry.
+pub(crate) struct TokenHashCache(quick_cache::sync::Cache<Box<str>, Arc<str>>);
+
+impl TokenHashCache {
+    /// A cache of at most `capacity` tokens.
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self(quick_cache::sync::Cache::new(capacity.max(1)))
+    }
+
+    /// base64url(SHA-256(`token`)).
+    pub(crate) fn ath(&self, token: &str) -> Arc<str> {
+        if let Some(ath) = self.0.get(token) {
+            return ath;
+        }
+        let ath: Arc<str> = super::digest::sha256_base64url(token.as_bytes()).into();
+        self.0.insert(token.into(), Arc::clone(&ath));
+        ath
+    }
+}
+
+impl fmt::Debug for TokenHashCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenHashCache")
+            .field("len", &self.0.len())
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

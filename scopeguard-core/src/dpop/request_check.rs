@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use super::DpopConfig;
-use super::digest::sha256_base64url;
 use super::htu::request_uri;
 use super::proof::{CheckedProof, ProofTarget, check_proof};
 use super::replay::{Recorded, ReplayStoreError};
@@ -81,10 +80,9 @@ impl DpopRequest {
             Some(jkt) if jkt != proof.key.thumbprint() => return Err(InvalidToken::KeyBindingMismatch.into()),
             Some(_) => {}
         }
-        let key = format!(
-            "dpop-jti:{}",
-            sha256_base64url(format!("{}\n{}", proof.key.thumbprint(), proof.jti).as_bytes())
-        );
+        // The key's thumbprint and the `jti` (at most 256 characters): a
+        // `jti` is unique per key (RFC 9449 §11.1), and no hash is needed.
+        let key = format!("dpop-jti:{}:{}", proof.key.thumbprint(), proof.jti);
         let expires_at = proof
             .iat
             .saturating_add(self.config.iat_window)

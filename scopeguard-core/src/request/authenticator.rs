@@ -223,8 +223,9 @@ impl<V: TokenValidator> Authenticator<V> {
         let pending = |token: &[u8], known| {
             Admission::Validate(PendingValidation {
                 validator: Arc::clone(&self.validator),
-                // A token read from the header passed the b64token check: ASCII.
-                token: String::from_utf8_lossy(token).into_owned(),
+                // A token the validator knows passed the b64token check when
+                // it was first seen, and an unverified one just did: ASCII.
+                token: std::str::from_utf8(token).unwrap_or_default().to_owned(),
                 known,
                 renderer: renderer.clone(),
                 dpop: Some(dpop),
