@@ -30,6 +30,15 @@ impl RequestHead for Head<'_> {
         };
         all.map(HeaderValue::as_bytes)
     }
+
+    fn original_path(&self) -> Option<&str> {
+        // actix-web's scopes never rewrite the request's URI.
+        Some(self.0.uri().path())
+    }
+
+    fn peer_ip(&self) -> Option<std::net::IpAddr> {
+        self.0.peer_addr().map(|address| address.ip())
+    }
 }
 
 /// A request's extensions, borrowed for reading.

@@ -74,6 +74,8 @@ pub use scopeguard_core as core;
 #[cfg(feature = "token-exchange")]
 #[cfg_attr(docsrs, doc(cfg(feature = "token-exchange")))]
 pub use scopeguard_core::downstream;
+#[cfg(feature = "dpop")]
+pub use scopeguard_core::dpop;
 #[cfg(feature = "utoipa")]
 pub use scopeguard_core::inventory::openapi;
 pub use scopeguard_core::prelude::*;

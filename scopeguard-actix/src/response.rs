@@ -15,7 +15,9 @@ pub(crate) fn http_response(rendered: ErrorResponse) -> HttpResponse {
             HeaderName::from_bytes(name.as_str().as_bytes()),
             HeaderValue::from_bytes(value.as_bytes()),
         ) {
-            response.insert_header((name, value));
+            // Appended: a no-credentials 401 in DPoP's `Allowed` mode has
+            // two `WWW-Authenticate` fields.
+            response.append_header((name, value));
         }
     }
     response.body(rendered.into_body())

@@ -37,6 +37,7 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod auth_layer;
 mod context;
 mod extract;
 mod macro_support;
@@ -52,6 +53,8 @@ pub use macro_support::requires_scope;
 pub use path_params::{AxumPathParams, AxumRouteParams};
 pub use rejection::AuthRejection;
 pub use require_scope::RequireScope;
+#[cfg(feature = "dpop")]
+pub use scopeguard_core::dpop;
 
 /// What the expansion of [`requires_scope`] names; not a public API.
 #[doc(hidden)]
@@ -60,6 +63,7 @@ pub mod __private {
     pub use scopeguard_core::inventory::registry::{RegisteredRequirement, inventory};
 }
 
+pub use auth_layer::AuthLayer;
 /// The framework-independent core, for what this crate does not re-export.
 pub use scopeguard_core as core;
 /// Calling other APIs on the caller's behalf: forwarding and token exchange
@@ -71,4 +75,3 @@ pub use scopeguard_core::downstream;
 #[cfg(feature = "utoipa")]
 pub use scopeguard_core::inventory::openapi;
 pub use scopeguard_core::prelude::*;
-pub use scopeguard_core::tower::AuthLayer;

@@ -106,6 +106,19 @@ pub enum InvalidToken {
     /// Introspection says the token is not active.
     #[error("the token is not active")]
     Inactive,
+    /// A token bound to a key (`cnf.jkt`) came with the `Bearer` scheme
+    /// (SPEC §3.6: never downgraded).
+    #[error("the token is bound to a key and must be sent with the DPoP scheme")]
+    BoundTokenAsBearer,
+    /// A token bound to no key came with the `DPoP` scheme (SPEC §3.6).
+    #[error("the token is not bound to a key")]
+    UnboundTokenAsDpop,
+    /// The token's `cnf.jkt` is not the thumbprint of the proof's key.
+    #[error("the token is bound to another key")]
+    KeyBindingMismatch,
+    /// A `Bearer` token where only DPoP is accepted (SPEC §3.6, `Required` mode).
+    #[error("this resource accepts DPoP-bound tokens only")]
+    DpopRequired,
 }
 
 impl InvalidToken {
@@ -129,6 +142,10 @@ impl InvalidToken {
             Self::InvalidAudience => "invalid_audience",
             Self::InvalidScopeClaim => "invalid_scope_claim",
             Self::Inactive => "inactive",
+            Self::BoundTokenAsBearer => "bound_token_as_bearer",
+            Self::UnboundTokenAsDpop => "unbound_token_as_dpop",
+            Self::KeyBindingMismatch => "dpop_key_binding_mismatch",
+            Self::DpopRequired => "dpop_required",
         }
     }
 }
@@ -156,6 +173,13 @@ pub enum Unavailable {
         /// When to try again.
         retry_after: Duration,
     },
+    /// The DPoP replay store cannot record a proof: full of unexpired
+    /// entries, or unreachable (SPEC §3.6). Never an accepted proof.
+    #[error("DPoP proofs cannot be checked for replay now")]
+    ReplayStore {
+        /// When to try again.
+        retry_after: Duration,
+    },
 }
 
 impl Unavailable {
@@ -165,6 +189,7 @@ impl Unavailable {
             Self::KeySet { .. } => "key_set_unavailable",
             Self::Introspection { .. } => "introspection_unavailable",
             Self::TokenExchange { .. } => "token_exchange_unavailable",
+            Self::ReplayStore { .. } => "replay_store_unavailable",
         }
     }
 
@@ -173,7 +198,8 @@ impl Unavailable {
         match self {
             Self::KeySet { retry_after }
             | Self::Introspection { retry_after }
-            | Self::TokenExchange { retry_after } => *retry_after,
+            | Self::TokenExchange { retry_after }
+            | Self::ReplayStore { retry_after } => *retry_after,
         }
     }
 }
@@ -257,6 +283,17 @@ pub enum AuthError {
     /// A configuration error: 500.
     #[error(transparent)]
     Misconfigured(#[from] Misconfiguration),
+    /// A missing, repeated or failing DPoP proof: 401 `invalid_dpop_proof`
+    /// (SPEC §3.6).
+    #[error(transparent)]
+    InvalidDpopProof(#[from] DpopProofError),
+    /// The DPoP proof lacks a valid server nonce: 401 `use_dpop_nonce`, with
+    /// a fresh nonce in `DPoP-Nonce` (RFC 9449 §8, §9).
+    #[error("the DPoP proof must carry the server's current nonce")]
+    UseDpopNonce {
+        /// The nonce the client must put in its next proof.
+        nonce: String,
+    },
 }
 
 impl AuthError {
@@ -271,6 +308,8 @@ impl AuthError {
             Self::InsufficientScope { .. } => "insufficient_scope",
             Self::StepUpRequired(_) => "insufficient_user_authentication",
             Self::Misconfigured(reason) => reason.label(),
+            Self::InvalidDpopProof(reason) => reason.label(),
+            Self::UseDpopNonce { .. } => "use_dpop_nonce",
         }
     }
 
@@ -278,7 +317,11 @@ impl AuthError {
     pub fn status(&self) -> u16 {
         match self {
             Self::InvalidRequest(_) => 400,
-            Self::MissingCredentials | Self::InvalidToken(_) | Self::StepUpRequired(_) => 401,
+            Self::MissingCredentials
+            | Self::InvalidToken(_)
+            | Self::StepUpRequired(_)
+            | Self::InvalidDpopProof(_)
+            | Self::UseDpopNonce { .. } => 401,
             Self::InsufficientScope { .. } => 403,
             Self::Misconfigured(_) => 500,
             Self::Unavailable(_) => 503,
@@ -295,6 +338,8 @@ impl AuthError {
             Self::Unavailable(_) => Some("temporarily_unavailable"),
             Self::InsufficientScope { .. } => Some("insufficient_scope"),
             Self::StepUpRequired(_) => Some("insufficient_user_authentication"),
+            Self::InvalidDpopProof(_) => Some("invalid_dpop_proof"),
+            Self::UseDpopNonce { .. } => Some("use_dpop_nonce"),
         }
     }
 }
@@ -312,8 +357,10 @@ impl From<crate::ScopeDenial> for AuthError {
 
 pub mod challenge;
 mod denial_renderer;
+mod dpop_denial;
 
 pub use denial_renderer::{DenialRenderer, log_denial};
+pub use dpop_denial::DpopProofError;
 
 #[cfg(test)]
 mod tests;

@@ -29,6 +29,9 @@ compile_error!("the `jwt` feature needs a crypto backend: enable `aws-lc-rs` (th
 #[cfg(feature = "token-exchange")]
 #[cfg_attr(docsrs, doc(cfg(feature = "token-exchange")))]
 pub mod downstream;
+#[cfg(feature = "dpop")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dpop")))]
+pub mod dpop;
 pub mod error;
 #[cfg(feature = "grpc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "grpc")))]

@@ -2,7 +2,8 @@
 //
 // It issues JWT access tokens (RFC 9068, `typ: at+jwt`) with the
 // client-credentials grant for the resource indicators (RFC 8707) it is told
-// about, and publishes its metadata (`/.well-known/openid-configuration`)
+// about (bound to the client's key, RFC 9449, when the token request carries
+// a DPoP proof: see `dpop-client.mjs`), and publishes its metadata (`/.well-known/openid-configuration`)
 // and keys (`/jwks`) like any identity provider.
 //
 //   node provider.mjs [PORT]
@@ -150,6 +151,9 @@ server.listen(config.port, '127.0.0.1', () => {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // RFC 9449: a token request with a DPoP proof gets a DPoP-bound
+      // access token (`cnf.jkt`); one without stays a bearer token.
+      dPoP: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // The client names the resource; none is chosen for it.

@@ -24,7 +24,9 @@ use scopeguard_examples::conformance::downstream::{
     BAD_GATEWAY_BODY, Downstream, DownstreamBody, DownstreamFailure,
 };
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
-use scopeguard_examples::conformance::{StartupError, announce, fail, init_tracing, validators};
+use scopeguard_examples::conformance::{
+    StartupError, announce, dpop_settings, fail, init_tracing, validators,
+};
 
 const SERVER: &str = "conformance-actix";
 
@@ -242,7 +244,8 @@ async fn run() -> Result<(), StartupError> {
         .transpose()?
         .map(web::Data::new);
     let layers = Layers::new();
-    let site = ResourceSite::new(addr, &config, layers.scopes())?;
+    let dpop = dpop_settings::dpop_config(addr).await?;
+    let site = ResourceSite::new(addr, &config, layers.scopes(), dpop)?;
 
     let shared_site = site.clone();
     let server = HttpServer::new(move || {
@@ -255,7 +258,8 @@ async fn run() -> Result<(), StartupError> {
                 web::scope("/introspected")
                     .wrap(AuthMiddleware::from(
                         Authenticator::from_shared(Arc::clone(introspection))
-                            .challenge(site.challenge.clone()),
+                            .challenge(site.challenge.clone())
+                            .dpop(site.dpop.clone()),
                     ))
                     .service(
                         web::resource("/orders/{id}/items")
@@ -269,7 +273,9 @@ async fn run() -> Result<(), StartupError> {
         app.service(
             web::scope("")
                 .wrap(AuthMiddleware::from(
-                    Authenticator::from_shared(Arc::clone(&jwt)).challenge(site.challenge.clone()),
+                    Authenticator::from_shared(Arc::clone(&jwt))
+                        .challenge(site.challenge.clone())
+                        .dpop(site.dpop.clone()),
                 ))
                 .configure(move |config| protected(config, &layers, downstream.as_ref())),
         )

@@ -27,7 +27,9 @@ use scopeguard_examples::conformance::downstream::{
     BAD_GATEWAY_BODY, Downstream, DownstreamBody, DownstreamFailure,
 };
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
-use scopeguard_examples::conformance::{StartupError, announce, fail, init_tracing, validators};
+use scopeguard_examples::conformance::{
+    StartupError, announce, dpop_settings, fail, init_tracing, validators,
+};
 
 const SERVER: &str = "conformance-axum";
 
@@ -190,7 +192,8 @@ async fn run() -> Result<(), StartupError> {
         .transpose()?;
     let downstream = config.downstream.as_ref().map(Downstream::new).transpose()?;
     let layers = Layers::new();
-    let site = ResourceSite::new(addr, &config, layers.scopes())?;
+    let dpop = dpop_settings::dpop_config(addr).await?;
+    let site = ResourceSite::new(addr, &config, layers.scopes(), dpop)?;
 
     let mut protected = Router::new()
         .route("/me", get(me))
@@ -218,7 +221,9 @@ async fn run() -> Result<(), StartupError> {
             .layer(Extension(Arc::new(downstream)));
     }
     let protected = protected.layer(AuthLayer::from(
-        Authenticator::new(jwt).challenge(site.challenge.clone()),
+        Authenticator::new(jwt)
+            .challenge(site.challenge.clone())
+            .dpop(site.dpop.clone()),
     ));
     let mut app = Router::new()
         .route("/health", get(health))
@@ -232,14 +237,21 @@ async fn run() -> Result<(), StartupError> {
                     get(introspected_order_items).route_layer(layers.order_items),
                 )
                 .layer(AuthLayer::from(
-                    Authenticator::new(introspection).challenge(site.challenge.clone()),
+                    Authenticator::new(introspection)
+                        .challenge(site.challenge.clone())
+                        .dpop(site.dpop.clone()),
                 )),
         );
     }
 
     tracing::info!(resource = %site.resource, issuer = %config.issuer, "conformance server ready");
     announce(addr);
-    axum::serve(listener, app).await.map_err(StartupError::Serve)
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
+    .map_err(StartupError::Serve)
 }
 
 #[tokio::main]

@@ -31,7 +31,9 @@ use scopeguard_core::request::Authenticator;
 use scopeguard_core::tower::{AuthLayer, RequireScope};
 use scopeguard_examples::conformance::config::ConformanceConfig;
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
-use scopeguard_examples::conformance::{StartupError, announce, fail, init_tracing, validators};
+use scopeguard_examples::conformance::{
+    StartupError, announce, dpop_settings, fail, init_tracing, validators,
+};
 use scopeguard_examples::grpc::conformance_proto::conformance_server::{Conformance, ConformanceServer};
 use scopeguard_examples::grpc::conformance_proto::{Answer, Empty};
 use scopeguard_macros::requires_scope_tonic as requires_scope;
@@ -122,7 +124,8 @@ async fn run() -> Result<(), StartupError> {
     let policy = Arc::new(validators::policy()?);
     let jwt = validators::jwt_validator(&config, policy).await?;
     let layers = Layers::new();
-    let site = ResourceSite::new(addr, &config, layers.scopes())?;
+    let dpop = dpop_settings::dpop_config(addr).await?;
+    let site = ResourceSite::new(addr, &config, layers.scopes(), dpop)?;
 
     let service = ConformanceServer::new(ConformanceApi);
     let every_method = format!("/{}/{{*method}}", ConformanceServer::<ConformanceApi>::NAME);
@@ -131,7 +134,9 @@ async fn run() -> Result<(), StartupError> {
         .route(ORDER_ITEMS, any_service(service).layer(layers.order_items))
         .layer(layers.methods)
         .layer(AuthLayer::from(
-            Authenticator::new(jwt).challenge(site.challenge.clone()),
+            Authenticator::new(jwt)
+                .challenge(site.challenge.clone())
+                .dpop(site.dpop.clone()),
         ));
     let app = Router::new()
         .merge(metadata::router(site.document.clone()))

@@ -10,6 +10,7 @@ pub mod bodies;
 pub mod config;
 pub mod downstream;
 mod downstream_settings;
+pub mod dpop_settings;
 pub mod site;
 pub mod validators;
 
@@ -57,6 +58,9 @@ pub enum StartupError {
     /// The challenge settings do not build.
     #[error(transparent)]
     Challenge(#[from] ChallengeConfigError),
+    /// The DPoP settings are invalid, or the Redis replay store unreachable.
+    #[error("invalid DPoP settings: {0}")]
+    Dpop(String),
     /// The listen address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use scopeguard_core::dpop::DpopConfig;
 use scopeguard_core::error::challenge::ChallengeConfig;
 use scopeguard_core::inventory::metadata::ProtectedResourceMetadata;
 use scopeguard_core::inventory::registry::registered_requirements;
@@ -24,6 +25,8 @@ pub struct ResourceSite {
     pub document: ProtectedResourceMetadata,
     /// The realm, and the document's URL as `resource_metadata`.
     pub challenge: ChallengeConfig,
+    /// The DPoP settings of every route.
+    pub dpop: DpopConfig,
 }
 
 impl ResourceSite {
@@ -33,11 +36,13 @@ impl ResourceSite {
         addr: SocketAddr,
         config: &ConformanceConfig,
         scopes: Vec<String>,
+        dpop: DpopConfig,
     ) -> Result<Self, StartupError> {
         let resource = format!("http://{addr}");
         let document = ProtectedResourceMetadata::builder(resource.as_str())
             .authorization_server(config.issuer.as_str())
             .scopes(scopes)
+            .dpop_config(&dpop)
             .build()?;
         let challenge = ChallengeConfig::builder()
             .realm(config.realm.as_str())
@@ -47,6 +52,7 @@ impl ResourceSite {
             resource,
             document,
             challenge,
+            dpop,
         })
     }
 }

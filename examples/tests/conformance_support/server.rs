@@ -37,6 +37,8 @@ pub(crate) struct Answer {
     pub(crate) content_type: Option<String>,
     /// `Retry-After`, when there is one.
     pub(crate) retry_after: Option<String>,
+    /// `DPoP-Nonce`, when there is one.
+    pub(crate) dpop_nonce: Option<String>,
     /// The body, as text.
     pub(crate) body: String,
 }
@@ -101,7 +103,10 @@ impl ConformanceServer {
     }
 
     /// `http://ADDR`, the server's own address.
-    #[allow(dead_code)] // used by `conformance_tonic.rs`, which includes this file alone
+    #[allow(
+        dead_code,
+        reason = "read by conformance_tonic.rs and oidc_dpop.rs, not by conformance.rs"
+    )]
     pub(crate) fn base(&self) -> &str {
         &self.base
     }
@@ -113,10 +118,19 @@ impl ConformanceServer {
 
     /// Sends `method path` with `authorization`, if any.
     pub(crate) async fn send(&self, method: &str, path: &str, authorization: Option<&str>) -> Answer {
+        let headers: Vec<(&str, &str)> = authorization
+            .map(|authorization| ("authorization", authorization))
+            .into_iter()
+            .collect();
+        self.send_with(method, path, &headers).await
+    }
+
+    /// Sends `method path` with these headers.
+    pub(crate) async fn send_with(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
         let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(authorization) = authorization {
-            request = request.header("authorization", authorization);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let response = request
             .send()
@@ -133,6 +147,7 @@ impl ConformanceServer {
         let challenge = header("www-authenticate");
         let content_type = header("content-type");
         let retry_after = header("retry-after");
+        let dpop_nonce = header("dpop-nonce");
         let status = response.status().as_u16();
         let body = response.text().await.expect("a body");
         Answer {
@@ -140,6 +155,7 @@ impl ConformanceServer {
             challenge,
             content_type,
             retry_after,
+            dpop_nonce,
             body: body.replace(&self.base, SERVER),
         }
     }

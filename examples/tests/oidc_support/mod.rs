@@ -41,8 +41,9 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// The deadline of one request to the provider.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// `test-support/oidc` at the root of the repository.
-fn provider_dir() -> PathBuf {
+/// `test-support/oidc` at the root of the repository (where
+/// `dpop-client.mjs` lives too).
+pub(crate) fn provider_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-support/oidc")
 }
 
@@ -63,7 +64,10 @@ async fn missing_prerequisite() -> Option<String> {
     if !node.is_ok_and(|output| output.status.success()) {
         return Some("`node` is not on the PATH".to_owned());
     }
-    if !dir.join("node_modules/oidc-provider/package.json").is_file() {
+    let installed = ["oidc-provider", "dpop"]
+        .iter()
+        .all(|package| dir.join(format!("node_modules/{package}/package.json")).is_file());
+    if !installed {
         return install_provider(&dir).err();
     }
     None
@@ -274,6 +278,12 @@ impl OidcProvider {
             scope: text("scope"),
             expires_in: answer["expires_in"].as_u64(),
         })
+    }
+
+    /// The token endpoint, from the provider's metadata.
+    #[allow(dead_code, reason = "read by oidc_dpop.rs, not by oidc_provider.rs")]
+    pub(crate) fn token_endpoint(&self) -> &str {
+        &self.token_endpoint
     }
 
     /// The issuer's address, host and port.

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use actix_web::HttpMessage;
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use scopeguard_core::error::challenge::DPOP_NONCE;
 use scopeguard_core::request::{Admission, Authenticator};
 use scopeguard_core::validation::TokenValidator;
 
@@ -191,8 +193,17 @@ where
         ResponseFuture::boxed(Box::pin(async move {
             match pending.run().await {
                 Ok(admitted) => {
+                    let nonce = admitted
+                        .dpop_nonce()
+                        .and_then(|nonce| HeaderValue::from_str(nonce).ok());
                     admitted.insert_into(&mut ExtensionsMut(request.extensions_mut()));
-                    forward(&*service, request).await
+                    let mut response = forward(&*service, request).await?;
+                    if let Some(nonce) = nonce {
+                        response
+                            .headers_mut()
+                            .insert(HeaderName::from_static(DPOP_NONCE), nonce);
+                    }
+                    Ok(response)
                 }
                 Err(denial) => deny::<S::Future, B>(request, &denial).await,
             }

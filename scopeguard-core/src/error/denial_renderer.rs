@@ -25,12 +25,20 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::AuthError;
-use crate::error::challenge::{ChallengeConfig, ErrorBody, ErrorResponse};
+use crate::error::challenge::{ChallengeConfig, CredentialScheme, ErrorBody, ErrorResponse};
 
 /// Logs and renders denials with one configuration. Cheap to clone: one
 /// shared allocation, so that every principal can carry one.
+///
+/// It also knows the scheme the request used ([`CredentialScheme`]): the
+/// authentication step attaches a renderer marked [`CredentialScheme::Dpop`]
+/// to a principal admitted with DPoP, so the scope checks further in answer
+/// with a `DPoP` challenge (SPEC §3.6).
 #[derive(Clone, Default)]
-pub struct DenialRenderer(Arc<Settings>);
+pub struct DenialRenderer {
+    settings: Arc<Settings>,
+    scheme: CredentialScheme,
+}
 
 #[derive(Clone, Default)]
 struct Settings {
@@ -41,29 +49,54 @@ struct Settings {
 impl DenialRenderer {
     /// A renderer with this challenge configuration and the default body.
     pub fn new(challenge: ChallengeConfig) -> Self {
-        Self(Arc::new(Settings {
-            challenge,
-            body: None,
-        }))
+        Self {
+            settings: Arc::new(Settings {
+                challenge,
+                body: None,
+            }),
+            scheme: CredentialScheme::Bearer,
+        }
+    }
+
+    /// This renderer, for a request that used `scheme`.
+    #[must_use]
+    pub fn for_scheme(mut self, scheme: CredentialScheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// This renderer, with `DPoP` challenges written as `dpop` says
+    /// (SPEC §3.6); `None` turns them off.
+    #[must_use]
+    pub fn with_dpop(mut self, dpop: Option<crate::error::challenge::DpopChallenge>) -> Self {
+        let settings = Arc::make_mut(&mut self.settings);
+        settings.challenge = settings.challenge.clone().with_dpop(dpop);
+        self
+    }
+
+    /// The scheme of the request this renderer answers.
+    pub fn scheme(&self) -> CredentialScheme {
+        self.scheme
     }
 
     /// Replaces the body of every error response; status and challenge stay.
     #[must_use]
     pub fn with_error_body(mut self, body: impl ErrorBody + Send + Sync + 'static) -> Self {
-        Arc::make_mut(&mut self.0).body = Some(Arc::new(body));
+        Arc::make_mut(&mut self.settings).body = Some(Arc::new(body));
         self
     }
 
     /// The challenge configuration.
     pub fn challenge(&self) -> &ChallengeConfig {
-        &self.0.challenge
+        &self.settings.challenge
     }
 
     /// Renders `error` without logging it.
     pub fn render(&self, error: &AuthError) -> ErrorResponse {
-        match &self.0.body {
-            Some(body) => self.0.challenge.render_with(error, body.as_ref()),
-            None => self.0.challenge.render(error),
+        let Settings { challenge, body } = &*self.settings;
+        match body {
+            Some(body) => challenge.render_as_with(error, self.scheme, body.as_ref()),
+            None => challenge.render_as(error, self.scheme),
         }
     }
 
@@ -82,8 +115,9 @@ impl DenialRenderer {
 impl fmt::Debug for DenialRenderer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DenialRenderer")
-            .field("challenge", &self.0.challenge)
-            .field("custom_body", &self.0.body.is_some())
+            .field("challenge", &self.settings.challenge)
+            .field("custom_body", &self.settings.body.is_some())
+            .field("scheme", &self.scheme)
             .finish()
     }
 }
@@ -97,6 +131,9 @@ pub fn log_denial(error: &AuthError) {
     match error {
         AuthError::Misconfigured(cause) => {
             tracing::error!(reason, status, %cause, "request denied: scopeguard is misconfigured");
+        }
+        AuthError::Unavailable(cause @ crate::error::Unavailable::ReplayStore { .. }) => {
+            tracing::error!(reason, status, %cause, "request denied: DPoP replay store cannot record proofs");
         }
         AuthError::Unavailable(cause) => {
             tracing::warn!(reason, status, %cause, "request denied: token cannot be checked now");

@@ -21,12 +21,17 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::authorization::{CorsPreflight, Denial};
-use super::credentials::{Credentials, read_credentials};
+use super::credentials::{Credentials, read_scheme_credentials};
 use super::extensions::ExtensionSink;
 use super::head::{RequestHead, is_cors_preflight};
+use crate::AuthError;
 use crate::Principal;
-use crate::error::DenialRenderer;
+#[cfg(feature = "dpop")]
+use crate::dpop::{DpopConfig, DpopMode, request_check::DpopRequest};
+#[cfg(feature = "dpop")]
+use crate::error::challenge::CredentialScheme;
 use crate::error::challenge::{ChallengeConfig, ErrorBody};
+use crate::error::{DenialRenderer, InvalidToken};
 use crate::request::bearer::BearerConfig;
 use crate::validation::TokenValidator;
 
@@ -73,6 +78,8 @@ pub struct Authenticator<V> {
     bearer: BearerConfig,
     renderer: DenialRenderer,
     skip_cors_preflight: bool,
+    #[cfg(feature = "dpop")]
+    dpop: Option<Arc<DpopConfig>>,
 }
 
 impl<V: TokenValidator> Authenticator<V> {
@@ -89,6 +96,8 @@ impl<V: TokenValidator> Authenticator<V> {
             bearer: BearerConfig::default(),
             renderer: DenialRenderer::default(),
             skip_cors_preflight: false,
+            #[cfg(feature = "dpop")]
+            dpop: None,
         }
     }
 }
@@ -96,8 +105,27 @@ impl<V: TokenValidator> Authenticator<V> {
 impl<V> Authenticator<V> {
     /// Sets the realm and resource-metadata URL of challenges.
     pub fn challenge(mut self, challenge: ChallengeConfig) -> Self {
-        self.renderer = DenialRenderer::new(challenge);
+        let dpop = self.renderer.challenge().dpop().cloned();
+        self.renderer = DenialRenderer::new(challenge.with_dpop(dpop));
         self
+    }
+
+    /// Sets how DPoP proofs are checked (SPEC §3.6): the mode, the proof
+    /// settings, the replay store. Without it DPoP is off; a token bound
+    /// to a key sent as `Bearer` is refused in every mode.
+    #[cfg(feature = "dpop")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "dpop")))]
+    pub fn dpop(mut self, dpop: DpopConfig) -> Self {
+        self.renderer = self.renderer.with_dpop(dpop.challenge());
+        self.dpop = Some(Arc::new(dpop));
+        self
+    }
+
+    /// The DPoP settings, when DPoP is on.
+    #[cfg(feature = "dpop")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "dpop")))]
+    pub fn dpop_config(&self) -> Option<&DpopConfig> {
+        self.dpop.as_deref().filter(|dpop| dpop.mode() != DpopMode::Off)
     }
 
     /// Replaces the body of every error response (status and challenge stay).
@@ -139,23 +167,82 @@ impl<V: TokenValidator> Authenticator<V> {
     /// token passes without waiting.
     pub fn begin(&self, request: &(impl RequestHead + ?Sized)) -> Admission<V> {
         if self.skip_cors_preflight && is_cors_preflight(request) {
-            return Admission::Pass(Admitted(Admittance::Preflight(self.renderer.clone())));
+            return Admission::Pass(Admitted::new(Admittance::Preflight(self.renderer.clone())));
         }
+        #[cfg(feature = "dpop")]
+        let dpop = self.dpop.as_ref().filter(|dpop| dpop.mode() != DpopMode::Off);
+        #[cfg(not(feature = "dpop"))]
+        let dpop: Option<&()> = None;
         let values = request.header_values("authorization");
-        match read_credentials(values, &self.bearer, &*self.validator) {
-            Credentials::Absent => Admission::Pass(Admitted(Admittance::Anonymous(self.renderer.clone()))),
+        let read = read_scheme_credentials(values, &self.bearer, &*self.validator, dpop.is_some());
+        if read.dpop {
+            #[cfg(feature = "dpop")]
+            if let Some(dpop) = dpop {
+                return self.begin_dpop(read.credentials, read.raw_token, DpopRequest::read(dpop, request));
+            }
+        }
+        let required = {
+            #[cfg(feature = "dpop")]
+            {
+                dpop.is_some_and(|dpop| dpop.mode() == DpopMode::Required)
+            }
+            #[cfg(not(feature = "dpop"))]
+            {
+                false
+            }
+        };
+        let deny = |error: AuthError| Admission::Deny(Denial::new(error, self.renderer.clone()));
+        match read.credentials {
+            Credentials::Absent => {
+                Admission::Pass(Admitted::new(Admittance::Anonymous(self.renderer.clone())))
+            }
+            Credentials::Rejected(error) => deny(error),
+            Credentials::Known(_) | Credentials::Unverified(_) if required => {
+                deny(InvalidToken::DpopRequired.into())
+            }
+            Credentials::Known(principal) if principal.jkt().is_some() => {
+                deny(InvalidToken::BoundTokenAsBearer.into())
+            }
             Credentials::Known(principal) => Admission::Pass(self.admit(principal)),
-            Credentials::Rejected(error) => Admission::Deny(Denial::new(error, self.renderer.clone())),
             Credentials::Unverified(token) => Admission::Validate(PendingValidation {
                 validator: Arc::clone(&self.validator),
                 token: token.as_str().to_owned(),
+                known: None,
                 renderer: self.renderer.clone(),
+                #[cfg(feature = "dpop")]
+                dpop: None,
             }),
         }
     }
 
+    /// A request with the `DPoP` scheme: always validated, since its proof
+    /// is checked on every request, even for a token the validator knows.
+    #[cfg(feature = "dpop")]
+    fn begin_dpop(&self, credentials: Credentials<'_>, raw_token: &[u8], dpop: DpopRequest) -> Admission<V> {
+        let renderer = self.renderer.clone().for_scheme(CredentialScheme::Dpop);
+        let pending = |token: &[u8], known| {
+            Admission::Validate(PendingValidation {
+                validator: Arc::clone(&self.validator),
+                // A token the validator knows passed the b64token check when
+                // it was first seen, and an unverified one just did: ASCII.
+                token: std::str::from_utf8(token).unwrap_or_default().to_owned(),
+                known,
+                renderer: renderer.clone(),
+                dpop: Some(dpop),
+            })
+        };
+        match credentials {
+            Credentials::Rejected(error) => Admission::Deny(Denial::new(error, renderer)),
+            Credentials::Known(principal) => pending(raw_token, Some(principal)),
+            Credentials::Unverified(token) => pending(token.as_str().as_bytes(), None),
+            Credentials::Absent => {
+                Admission::Pass(Admitted::new(Admittance::Anonymous(self.renderer.clone())))
+            }
+        }
+    }
+
     fn admit(&self, principal: Principal) -> Admitted {
-        Admitted(Admittance::Principal(
+        Admitted::new(Admittance::Principal(
             principal.with_denial_renderer(self.renderer.clone()),
         ))
     }
@@ -168,6 +255,8 @@ impl<V> Clone for Authenticator<V> {
             bearer: self.bearer.clone(),
             renderer: self.renderer.clone(),
             skip_cors_preflight: self.skip_cors_preflight,
+            #[cfg(feature = "dpop")]
+            dpop: self.dpop.clone(),
         }
     }
 }
@@ -179,7 +268,7 @@ impl<V> fmt::Debug for Authenticator<V> {
             .field("bearer", &self.bearer)
             .field("renderer", &self.renderer)
             .field("skip_cors_preflight", &self.skip_cors_preflight)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -199,7 +288,11 @@ pub enum Admission<V> {
 /// further in find in its extensions.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct Admitted(Admittance);
+pub struct Admitted {
+    admittance: Admittance,
+    /// The next DPoP nonce, for the success's `DPoP-Nonce` header.
+    dpop_nonce: Option<String>,
+}
 
 #[derive(Debug, Clone)]
 enum Admittance {
@@ -212,9 +305,24 @@ enum Admittance {
 }
 
 impl Admitted {
+    fn new(admittance: Admittance) -> Self {
+        Self {
+            admittance,
+            dpop_nonce: None,
+        }
+    }
+
+    /// The next DPoP server nonce, when the request's proof carried one
+    /// from an earlier time step (SPEC §3.6): an adapter sends it in the
+    /// success's `DPoP-Nonce` header
+    /// ([`DPOP_NONCE`](crate::error::challenge::DPOP_NONCE)).
+    pub fn dpop_nonce(&self) -> Option<&str> {
+        self.dpop_nonce.as_deref()
+    }
+
     /// The caller, when the request carried a verified token.
     pub fn principal(&self) -> Option<&Principal> {
-        match &self.0 {
+        match &self.admittance {
             Admittance::Principal(principal) => Some(principal),
             Admittance::Preflight(_) | Admittance::Anonymous(_) => None,
         }
@@ -224,7 +332,7 @@ impl Admitted {
     /// extensions: the principal (which carries the renderer), or the
     /// renderer alone, with the [`CorsPreflight`] mark for a preflight.
     pub fn insert_into(self, extensions: &mut (impl ExtensionSink + ?Sized)) {
-        match self.0 {
+        match self.admittance {
             Admittance::Principal(principal) => extensions.insert(principal),
             Admittance::Anonymous(renderer) => extensions.insert(renderer),
             Admittance::Preflight(renderer) => {
@@ -235,23 +343,60 @@ impl Admitted {
     }
 }
 
-/// A well-formed bearer token waiting for [`TokenValidator::validate`].
+/// A well-formed token waiting for [`TokenValidator::validate`], or for
+/// its DPoP proof to be checked.
 pub struct PendingValidation<V> {
     validator: Arc<V>,
     token: String,
+    /// The principal of a token the validator knew already.
+    known: Option<Principal>,
     renderer: DenialRenderer,
+    #[cfg(feature = "dpop")]
+    dpop: Option<DpopRequest>,
 }
 
 impl<V: TokenValidator> PendingValidation<V> {
     /// Validates the token: the principal to let through, or the denial
     /// (401 invalid token, 503 when it cannot be checked now).
+    ///
+    /// With the `DPoP` scheme: the proof's checks, then the token (unless
+    /// the validator knew it), then the binding and the replay check. A
+    /// token bound to a key with the `Bearer` scheme is 401.
     pub async fn run(self) -> Result<Admitted, Denial> {
-        match self.validator.validate_uncached(&self.token).await {
-            Ok(principal) => Ok(Admitted(Admittance::Principal(
-                principal.with_denial_renderer(self.renderer),
-            ))),
-            Err(error) => Err(Denial::new(error, self.renderer)),
+        let Self {
+            validator,
+            token,
+            known,
+            renderer,
+            #[cfg(feature = "dpop")]
+            dpop,
+        } = self;
+        let deny = |error: AuthError| Denial::new(error, renderer.clone());
+        #[cfg(feature = "dpop")]
+        let proof = match &dpop {
+            Some(dpop) => Some(dpop.check(&token).map_err(deny)?),
+            None => None,
+        };
+        let principal = match known {
+            Some(principal) => principal,
+            None => validator.validate_uncached(&token).await.map_err(deny)?,
+        };
+        let mut dpop_nonce = None;
+        #[cfg(feature = "dpop")]
+        if let (Some(dpop), Some(proof)) = (&dpop, proof) {
+            dpop_nonce = dpop.bind_and_record(proof, &principal).await.map_err(deny)?;
+            return Ok(Admitted {
+                admittance: Admittance::Principal(principal.with_denial_renderer(renderer)),
+                dpop_nonce,
+            });
         }
+        if principal.jkt().is_some() {
+            return Err(deny(InvalidToken::BoundTokenAsBearer.into()));
+        }
+        Ok(Admitted {
+            admittance: Admittance::Principal(principal.with_denial_renderer(renderer)),
+            dpop_nonce: dpop_nonce.take(),
+        })
     }
 }
 

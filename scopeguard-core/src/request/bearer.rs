@@ -208,12 +208,19 @@ pub(crate) struct BearerCandidate<'a> {
     value: &'a [u8],
     /// What follows the scheme and its spaces.
     token: &'a [u8],
+    /// Whether the scheme is `DPoP` (RFC 9449 §7.1) rather than `Bearer`.
+    dpop: bool,
 }
 
 impl<'a> BearerCandidate<'a> {
     /// The token's bytes, unchecked.
     pub(crate) fn unchecked(&self) -> &'a [u8] {
         self.token
+    }
+
+    /// Whether the scheme is `DPoP`.
+    pub(crate) fn is_dpop(&self) -> bool {
+        self.dpop
     }
 
     /// Checks 3 and 5: the token, if it is one.
@@ -240,12 +247,32 @@ pub(crate) fn bearer_candidate<'a, I>(
 where
     I: IntoIterator<Item = &'a [u8]>,
 {
+    credential_candidate(values, config, false)
+}
+
+/// [`bearer_candidate`], recognising the `DPoP` scheme too when `dpop`
+/// (SPEC §3.6): a request with both a `Bearer` and a `DPoP`
+/// `Authorization` is then 400 [`InvalidRequest::ConflictingCredentials`].
+pub(crate) fn credential_candidate<'a, I>(
+    values: I,
+    config: &BearerConfig,
+    dpop: bool,
+) -> Result<Option<BearerCandidate<'a>>, AuthError>
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
     // Every value's size is checked before anything else is looked at.
     let mut first = None;
     let mut count = 0_usize;
+    let (mut bearer_seen, mut dpop_seen) = (false, false);
     for value in values {
         if value.len() > config.max_header_len {
             return Err(InvalidToken::TooLarge.into());
+        }
+        if dpop {
+            let scheme = value.split(|&byte| byte == b' ').next().unwrap_or_default();
+            bearer_seen |= scheme.eq_ignore_ascii_case(b"Bearer");
+            dpop_seen |= scheme.eq_ignore_ascii_case(b"DPoP");
         }
         first = first.or(Some(value));
         count += 1;
@@ -254,18 +281,24 @@ where
         return Ok(None);
     };
     if count > 1 {
-        return Err(InvalidRequest::MultipleAuthorizationHeaders.into());
+        return Err(if bearer_seen && dpop_seen {
+            InvalidRequest::ConflictingCredentials.into()
+        } else {
+            InvalidRequest::MultipleAuthorizationHeaders.into()
+        });
     }
-    Ok(parse_credentials(value)?)
+    Ok(parse_credentials(value, dpop)?)
 }
 
-/// Parses one `Authorization` value: `Ok(None)` for another scheme.
-fn parse_credentials(value: &[u8]) -> Result<Option<BearerCandidate<'_>>, InvalidRequest> {
+/// Parses one `Authorization` value: `Ok(None)` for another scheme
+/// (`DPoP` is one unless `dpop`).
+fn parse_credentials(value: &[u8], dpop: bool) -> Result<Option<BearerCandidate<'_>>, InvalidRequest> {
     let (scheme, rest) = match value.iter().position(|&byte| byte == b' ') {
         Some(space) => (&value[..space], &value[space + 1..]),
         None => (value, &[][..]),
     };
-    if !scheme.eq_ignore_ascii_case(b"Bearer") {
+    let is_dpop = dpop && scheme.eq_ignore_ascii_case(b"DPoP");
+    if !is_dpop && !scheme.eq_ignore_ascii_case(b"Bearer") {
         return if value.is_ascii() {
             Ok(None)
         } else {
@@ -276,6 +309,7 @@ fn parse_credentials(value: &[u8]) -> Result<Option<BearerCandidate<'_>>, Invali
     Ok(Some(BearerCandidate {
         value,
         token: &rest[spaces..],
+        dpop: is_dpop,
     }))
 }
 

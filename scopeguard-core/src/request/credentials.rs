@@ -31,7 +31,7 @@
 //! ));
 //! ```
 
-use crate::request::bearer::{BearerConfig, BearerToken, bearer_candidate};
+use crate::request::bearer::{BearerConfig, BearerToken, credential_candidate};
 use crate::{AuthError, Principal, TokenValidator};
 
 /// What the `Authorization` values of one request come to.
@@ -58,21 +58,51 @@ where
     I: IntoIterator<Item = &'a [u8]>,
     V: TokenValidator + ?Sized,
 {
-    let rejected = |error: AuthError| {
+    read_scheme_credentials(values, config, validator, false).credentials
+}
+
+/// What [`read_scheme_credentials`] read.
+pub(crate) struct SchemeCredentials<'a> {
+    pub(crate) credentials: Credentials<'a>,
+    /// Whether the scheme was `DPoP`.
+    pub(crate) dpop: bool,
+    /// The token's bytes as the header holds them (empty without one).
+    #[cfg_attr(not(feature = "dpop"), expect(dead_code, reason = "read for DPoP only"))]
+    pub(crate) raw_token: &'a [u8],
+}
+
+/// [`read_credentials`], recognising the `DPoP` scheme too when `dpop`.
+pub(crate) fn read_scheme_credentials<'a, I, V>(
+    values: I,
+    config: &BearerConfig,
+    validator: &V,
+    dpop: bool,
+) -> SchemeCredentials<'a>
+where
+    I: IntoIterator<Item = &'a [u8]>,
+    V: TokenValidator + ?Sized,
+{
+    let read = |credentials, dpop, raw_token| SchemeCredentials {
+        credentials,
+        dpop,
+        raw_token,
+    };
+    let rejected = |error: AuthError, dpop| {
         tracing::trace!(reason = error.label(), "bearer credentials rejected");
-        Credentials::Rejected(error)
+        read(Credentials::Rejected(error), dpop, &[][..])
     };
-    let candidate = match bearer_candidate(values, config) {
+    let candidate = match credential_candidate(values, config, dpop) {
         Ok(Some(candidate)) => candidate,
-        Ok(None) => return Credentials::Absent,
-        Err(error) => return rejected(error),
+        Ok(None) => return read(Credentials::Absent, false, &[][..]),
+        Err(error) => return rejected(error, false),
     };
-    if let Some(principal) = validator.cached(candidate.unchecked()) {
-        return Credentials::Known(principal);
+    let (scheme_dpop, raw) = (candidate.is_dpop(), candidate.unchecked());
+    if let Some(principal) = validator.cached(raw) {
+        return read(Credentials::Known(principal), scheme_dpop, raw);
     }
     match candidate.check() {
-        Ok(token) => Credentials::Unverified(token),
-        Err(error) => rejected(error.into()),
+        Ok(token) => read(Credentials::Unverified(token), scheme_dpop, raw),
+        Err(error) => rejected(error.into(), scheme_dpop),
     }
 }
 

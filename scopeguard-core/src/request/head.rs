@@ -21,6 +21,21 @@ pub trait RequestHead {
 
     /// The values of the header `name` (lower case), as bytes, in order.
     fn header_values<'a>(&'a self, name: &'static str) -> impl Iterator<Item = &'a [u8]>;
+
+    /// The request's path as the client sent it, before any framework
+    /// stripped a prefix (axum's `nest`), possibly with its query: what a
+    /// DPoP proof's `htu` names (SPEC §3.6). The default, `None`, fails
+    /// every DPoP proof closed.
+    fn original_path(&self) -> Option<&str> {
+        None
+    }
+
+    /// The address of the peer that sent the request (the TCP peer, not a
+    /// forwarded client address): forwarded headers are believed only when
+    /// it is a configured trusted proxy. The default is `None`.
+    fn peer_ip(&self) -> Option<std::net::IpAddr> {
+        None
+    }
 }
 
 impl RequestHead for http::request::Parts {
@@ -31,6 +46,10 @@ impl RequestHead for http::request::Parts {
     fn header_values<'a>(&'a self, name: &'static str) -> impl Iterator<Item = &'a [u8]> {
         values(&self.headers, name)
     }
+
+    fn original_path(&self) -> Option<&str> {
+        Some(self.uri.path())
+    }
 }
 
 impl<B> RequestHead for http::Request<B> {
@@ -40,6 +59,10 @@ impl<B> RequestHead for http::Request<B> {
 
     fn header_values<'a>(&'a self, name: &'static str) -> impl Iterator<Item = &'a [u8]> {
         values(self.headers(), name)
+    }
+
+    fn original_path(&self) -> Option<&str> {
+        Some(self.uri().path())
     }
 }
 
@@ -53,12 +76,16 @@ pub fn is_cors_preflight(request: &(impl RequestHead + ?Sized)) -> bool {
             .is_some()
 }
 
+/// The `DPoP` header (RFC 9449 §4.1).
+const DPOP: http::HeaderName = http::HeaderName::from_static("dpop");
+
 fn values<'a>(headers: &'a http::HeaderMap, name: &'static str) -> impl Iterator<Item = &'a [u8]> {
     // The names read on every request as `HeaderName` constants: a `&str`
     // name is parsed (and lower-cased) on each lookup, ~150 instructions.
     let all = match name {
         "authorization" => headers.get_all(http::header::AUTHORIZATION),
         "access-control-request-method" => headers.get_all(http::header::ACCESS_CONTROL_REQUEST_METHOD),
+        "dpop" => headers.get_all(DPOP),
         _ => headers.get_all(name),
     };
     all.into_iter().map(http::HeaderValue::as_bytes)

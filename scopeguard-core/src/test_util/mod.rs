@@ -58,6 +58,8 @@
 
 mod builder;
 mod documents;
+#[cfg(feature = "dpop")]
+mod dpop_proof;
 mod issuer;
 mod signing_key;
 mod test_issuer_error;
@@ -66,6 +68,8 @@ mod token;
 mod token_exchange;
 
 pub use builder::TestIssuerBuilder;
+#[cfg(feature = "dpop")]
+pub use dpop_proof::{DpopKey, DpopProofBuilder};
 pub use issuer::TestIssuer;
 pub use test_issuer_error::{TestIssuerError, TestIssuerProblem};
 pub use token::{DEFAULT_CLIENT_ID, DEFAULT_SUBJECT, DEFAULT_TOKEN_LIFETIME, TokenBuilder};

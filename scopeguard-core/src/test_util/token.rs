@@ -169,6 +169,12 @@ impl TokenBuilder {
         self.claim("acr", Value::String(acr.into()))
     }
 
+    /// Binds the token to `key`: `cnf.jkt` is its thumbprint (RFC 9449 §6).
+    #[cfg(feature = "dpop")]
+    pub fn dpop_bound(self, key: &super::DpopKey) -> Self {
+        self.claim("cnf", serde_json::json!({"jkt": key.thumbprint()}))
+    }
+
     /// Sets any claim, replacing the one of the same name.
     pub fn claim(mut self, name: impl Into<String>, value: Value) -> Self {
         self.claims.insert(name.into(), value);

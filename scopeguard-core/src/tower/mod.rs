@@ -72,7 +72,7 @@ mod future;
 mod path_params;
 mod require_scope;
 
-pub use auth::{AuthLayer, AuthService};
+pub use auth::{AuthLayer, AuthService, ExtensionReaders};
 pub(crate) use denial_response::denial_response;
 pub use future::ResponseFuture;
 pub use path_params::{PathParamsSource, RouteParams, RouteParamsExtension};

@@ -64,6 +64,8 @@ struct Inner {
     /// The access token itself, for calls to other APIs on the caller's
     /// behalf (SPEC §3.8). Never shown by `Debug`, never logged.
     access_token: Option<Box<str>>,
+    /// The key the token is bound to: its `cnf.jkt` (RFC 9449 §6).
+    jkt: Option<Box<str>>,
 }
 
 impl Principal {
@@ -140,6 +142,27 @@ impl Principal {
     /// ```
     pub fn claims<C: DeserializeOwned>(&self) -> Result<C, serde_json::Error> {
         serde_json::from_str(&self.inner.claims)
+    }
+
+    /// The RFC 7638 thumbprint of the key the token is bound to: its
+    /// `cnf.jkt` (JWT claim or introspection member, RFC 9449 §6), when it
+    /// has one. A token bound this way is accepted with a matching DPoP
+    /// proof only, and never as a `Bearer` token (SPEC §3.6).
+    ///
+    /// A `cnf` that is not an object, or a `jkt` that is not a string,
+    /// binds the token to no key that exists: `Some("")`, which no proof
+    /// matches (fail closed).
+    ///
+    /// ```
+    /// use scopeguard_core::Principal;
+    ///
+    /// let claims = serde_json::json!({"cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}});
+    /// let bound = Principal::builder().claims(claims.as_object().unwrap().clone()).build();
+    /// assert_eq!(bound.jkt(), Some("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
+    /// assert_eq!(Principal::builder().build().jkt(), None);
+    /// ```
+    pub fn jkt(&self) -> Option<&str> {
+        self.inner.jkt.as_deref()
     }
 
     /// The token's claims as the text of a JSON object.
@@ -399,8 +422,10 @@ impl PrincipalBuilder {
         self
     }
 
-    /// Builds the principal.
+    /// Builds the principal. Its [`jkt`](Principal::jkt) is read from the
+    /// claims' `cnf` member.
     pub fn build(self) -> Principal {
+        let jkt = self.claims.as_deref().and_then(confirmation_jkt);
         Principal {
             inner: Arc::new(Inner {
                 sub: self.sub,
@@ -416,6 +441,7 @@ impl PrincipalBuilder {
                 claims: self.claims.unwrap_or_else(|| "{}".to_owned()),
                 policy: self.policy.unwrap_or_default(),
                 access_token: self.access_token,
+                jkt,
             }),
             renderer: None,
         }
@@ -440,6 +466,32 @@ impl fmt::Debug for PrincipalBuilder {
             .field("policy", &self.policy)
             .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
             .finish()
+    }
+}
+
+/// The `cnf.jkt` of the claims text `claims`: `None` without a `cnf`, or
+/// with a `cnf` object without `jkt`; `Some("")` (no key matches) when
+/// `cnf` or `jkt` has the wrong type.
+fn confirmation_jkt(claims: &str) -> Option<Box<str>> {
+    #[derive(serde::Deserialize)]
+    struct Confirmation {
+        cnf: Option<serde_json::Value>,
+    }
+    // Most tokens are not bound: skip the second parse.
+    if !claims.contains("\"cnf\"") {
+        return None;
+    }
+    let Ok(Confirmation { cnf: Some(cnf) }) = serde_json::from_str::<Confirmation>(claims) else {
+        return None;
+    };
+    match &cnf {
+        serde_json::Value::Object(members) => match members.get("jkt") {
+            None => None,
+            Some(serde_json::Value::String(jkt)) => Some(jkt.as_str().into()),
+            Some(_) => Some("".into()),
+        },
+        serde_json::Value::Null => None,
+        _ => Some("".into()),
     }
 }
 

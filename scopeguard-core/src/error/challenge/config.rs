@@ -1,5 +1,7 @@
 //! The settings every challenge shares: the realm and the resource-metadata URL.
 
+use super::DpopChallenge;
+
 /// The realm used when none is configured.
 pub const DEFAULT_REALM: &str = "scopeguard";
 
@@ -30,6 +32,8 @@ pub struct ChallengeConfig {
     pub(super) opening: Box<str>,
     /// `, resource_metadata="URL"` or empty: how every challenge ends.
     pub(super) closing: Box<str>,
+    /// How `DPoP` challenges are written, when DPoP is on (SPEC §3.6).
+    pub(super) dpop: Option<DpopChallenge>,
 }
 
 impl Default for ChallengeConfig {
@@ -67,7 +71,21 @@ impl ChallengeConfig {
             resource_metadata,
             opening,
             closing,
+            dpop: None,
         }
+    }
+
+    /// This configuration, with `DPoP` challenges (SPEC §3.6). The
+    /// authentication step sets it from its DPoP configuration.
+    #[must_use]
+    pub fn with_dpop(mut self, dpop: Option<DpopChallenge>) -> Self {
+        self.dpop = dpop;
+        self
+    }
+
+    /// The `DPoP` challenge settings, when DPoP is on.
+    pub fn dpop(&self) -> Option<&DpopChallenge> {
+        self.dpop.as_ref()
     }
 }
 

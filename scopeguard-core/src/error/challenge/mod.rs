@@ -67,15 +67,17 @@
 //! ```
 
 mod config;
+mod dpop;
 mod render;
 mod response;
 
 pub use config::{
     ChallengeConfig, ChallengeConfigBuilder, ChallengeConfigError, ChallengeProblem, DEFAULT_REALM,
 };
+pub use dpop::{CredentialScheme, DpopChallenge};
 #[cfg(feature = "grpc")]
 pub(crate) use render::description;
-pub use response::{ErrorBody, ErrorResponse, JsonErrorBody};
+pub use response::{DPOP_NONCE, ErrorBody, ErrorResponse, JsonErrorBody};
 
 #[cfg(test)]
 mod tests;

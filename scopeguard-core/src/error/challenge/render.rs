@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::{HeaderValue, StatusCode};
 
 use super::response::APPLICATION_JSON;
-use super::{ChallengeConfig, ErrorBody, ErrorResponse};
+use super::{ChallengeConfig, CredentialScheme, DpopChallenge, ErrorBody, ErrorResponse};
 use crate::AuthError;
 use crate::scopes::scope::validate;
 
@@ -45,6 +45,31 @@ impl ChallengeConfig {
     /// );
     /// ```
     pub fn render(&self, error: &AuthError) -> ErrorResponse {
+        self.render_as(error, CredentialScheme::Bearer)
+    }
+
+    /// The response to `error` for a request that used `scheme` (SPEC §3.6):
+    /// with DPoP on ([`with_dpop`](Self::with_dpop)), a request that used
+    /// the `DPoP` scheme, and every request in `Required` mode, gets a
+    /// `DPoP algs="..."` challenge; in `Allowed` mode a no-credentials 401
+    /// carries a `Bearer` challenge and then a `DPoP` one.
+    ///
+    /// ```
+    /// use scopeguard_core::AuthError;
+    /// use scopeguard_core::error::challenge::{ChallengeConfig, CredentialScheme, DpopChallenge};
+    ///
+    /// let config = ChallengeConfig::default().with_dpop(DpopChallenge::new(["ES256", "EdDSA"], false));
+    /// let denial = AuthError::InsufficientScope { scope: Some("order:item".into()) };
+    /// let response = config.render_as(&denial, CredentialScheme::Dpop);
+    /// assert_eq!(
+    ///     response.www_authenticate().unwrap(),
+    ///     r#"DPoP algs="ES256 EdDSA", error="insufficient_scope", error_description="insufficient scope", scope="order:item""#,
+    /// );
+    /// let anonymous = config.render_as(&AuthError::MissingCredentials, CredentialScheme::Bearer);
+    /// let challenges: Vec<_> = anonymous.challenges().collect();
+    /// assert_eq!(challenges, [r#"Bearer realm="scopeguard""#, r#"DPoP algs="ES256 EdDSA""#]);
+    /// ```
+    pub fn render_as(&self, error: &AuthError, scheme: CredentialScheme) -> ErrorResponse {
         let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let (code, description) = match error {
             AuthError::MissingCredentials => (MISSING_TOKEN, sanitize(error.to_string())),
@@ -58,10 +83,21 @@ impl ChallengeConfig {
             AuthError::InsufficientScope { scope } => scope.as_deref().filter(|scope| is_scope_list(scope)),
             _ => None,
         };
+        let dpop_opening = self.dpop_opening(error, scheme);
+        let opening = dpop_opening.as_deref().unwrap_or(&self.opening);
+        let mut second_challenge = None;
+        let mut dpop_nonce = None;
         let (www_authenticate, retry_after) = match error {
             AuthError::Unavailable(reason) => (None, Some(whole_seconds(reason.retry_after()))),
             AuthError::Misconfigured(_) => (None, None),
-            AuthError::MissingCredentials => (Some(self.challenge(None, &[])), None),
+            AuthError::MissingCredentials => {
+                if dpop_opening.is_none()
+                    && let Some(dpop) = &self.dpop
+                {
+                    second_challenge = Some(self.challenge(&dpop_opening_of(dpop), None, &[]));
+                }
+                (Some(self.challenge(opening, None, &[])), None)
+            }
             AuthError::StepUpRequired(step_up) => {
                 let max_age = step_up.max_age.map(|seconds| seconds.to_string());
                 let acr_values = acr_values(&step_up.acr_values);
@@ -70,20 +106,30 @@ impl ChallengeConfig {
                     ("acr_values", acr_values.as_deref()),
                 ];
                 (
-                    Some(self.challenge(Some((code, &description)), &attributes)),
+                    Some(self.challenge(opening, Some((code, &description)), &attributes)),
+                    None,
+                )
+            }
+            AuthError::UseDpopNonce { nonce } => {
+                dpop_nonce = HeaderValue::from_str(nonce).ok();
+                (
+                    Some(self.challenge(opening, Some((code, &description)), &[])),
                     None,
                 )
             }
             AuthError::InvalidRequest(_)
             | AuthError::InvalidToken(_)
+            | AuthError::InvalidDpopProof(_)
             | AuthError::InsufficientScope { .. } => (
-                Some(self.challenge(Some((code, &description)), &[("scope", scope)])),
+                Some(self.challenge(opening, Some((code, &description)), &[("scope", scope)])),
                 None,
             ),
         };
         ErrorResponse {
             status,
             www_authenticate,
+            second_challenge,
+            dpop_nonce,
             retry_after,
             content_type: APPLICATION_JSON,
             body: json_body(code, &description, scope),
@@ -99,14 +145,41 @@ impl ChallengeConfig {
         body.error_body(error, self.render(error))
     }
 
+    /// [`render_as`](Self::render_as), with the body written by `body`.
+    pub fn render_as_with<B: ErrorBody + ?Sized>(
+        &self,
+        error: &AuthError,
+        scheme: CredentialScheme,
+        body: &B,
+    ) -> ErrorResponse {
+        body.error_body(error, self.render_as(error, scheme))
+    }
+
+    /// `DPoP algs="..."` when `error` is answered with a `DPoP` challenge:
+    /// DPoP is on, and the request used it, or only DPoP is accepted, or the
+    /// error is about a proof.
+    fn dpop_opening(&self, error: &AuthError, scheme: CredentialScheme) -> Option<String> {
+        let dpop = self.dpop.as_ref()?;
+        let about_proof = matches!(
+            error,
+            AuthError::InvalidDpopProof(_) | AuthError::UseDpopNonce { .. }
+        );
+        (scheme == CredentialScheme::Dpop || dpop.required() || about_proof).then(|| dpop_opening_of(dpop))
+    }
+
     /// Writes the challenge. Attribute order: `realm`, `error`,
     /// `error_description`, then `attributes` in the order given (those that
     /// are `None` are left out), then `resource_metadata`.
     ///
     /// Every value is a quoted-string with no `"`, `\` or control character.
-    fn challenge(&self, error: Option<(&str, &str)>, attributes: &[(&str, Option<&str>)]) -> HeaderValue {
+    fn challenge(
+        &self,
+        opening: &str,
+        error: Option<(&str, &str)>,
+        attributes: &[(&str, Option<&str>)],
+    ) -> HeaderValue {
         let mut challenge = String::with_capacity(128);
-        challenge.push_str(&self.opening);
+        challenge.push_str(opening);
         if let Some((code, description)) = error {
             let _ = write!(
                 challenge,
@@ -119,14 +192,19 @@ impl ChallengeConfig {
             }
         }
         challenge.push_str(&self.closing);
-        HeaderValue::try_from(challenge).unwrap_or_else(|_| self.bare_challenge())
+        HeaderValue::try_from(challenge).unwrap_or_else(|_| self.bare_challenge(opening))
     }
 
-    /// `Bearer realm="R"` plus `resource_metadata`, or `Bearer` alone.
-    fn bare_challenge(&self) -> HeaderValue {
-        HeaderValue::try_from(format!("{}{}", self.opening, self.closing))
+    /// The opening plus `resource_metadata`, or `Bearer` alone.
+    fn bare_challenge(&self, opening: &str) -> HeaderValue {
+        HeaderValue::try_from(format!("{opening}{}", self.closing))
             .unwrap_or_else(|_| HeaderValue::from_static("Bearer"))
     }
+}
+
+/// `DPoP algs="A"`: how a `DPoP` challenge starts.
+fn dpop_opening_of(dpop: &DpopChallenge) -> String {
+    format!("DPoP algs=\"{}\"", dpop.algs())
 }
 
 /// `{"error":"E","error_description":"D"}`, plus `"scope":"S"`.

@@ -30,10 +30,18 @@ use crate::AuthError;
 pub struct ErrorResponse {
     pub(super) status: StatusCode,
     pub(super) www_authenticate: Option<HeaderValue>,
+    /// A second `WWW-Authenticate` field: the `DPoP` challenge of a
+    /// no-credentials 401 in DPoP's `Allowed` mode.
+    pub(super) second_challenge: Option<HeaderValue>,
+    /// `DPoP-Nonce` of a `use_dpop_nonce` answer.
+    pub(super) dpop_nonce: Option<HeaderValue>,
     pub(super) retry_after: Option<u64>,
     pub(super) content_type: HeaderValue,
     pub(super) body: Vec<u8>,
 }
+
+/// The name of the header carrying a DPoP server nonce (RFC 9449 §8).
+pub const DPOP_NONCE: &str = "dpop-nonce";
 
 /// The `Content-Type` of the default body.
 pub(super) const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -48,6 +56,17 @@ impl ErrorResponse {
     /// 500 and 503.
     pub fn www_authenticate(&self) -> Option<&HeaderValue> {
         self.www_authenticate.as_ref()
+    }
+
+    /// Every `WWW-Authenticate` value, in order: one, or two on a
+    /// no-credentials 401 in DPoP's `Allowed` mode (`Bearer`, then `DPoP`).
+    pub fn challenges(&self) -> impl Iterator<Item = &HeaderValue> {
+        self.www_authenticate.iter().chain(self.second_challenge.as_ref())
+    }
+
+    /// The `DPoP-Nonce` value of a `use_dpop_nonce` answer (RFC 9449 §8).
+    pub fn dpop_nonce(&self) -> Option<&HeaderValue> {
+        self.dpop_nonce.as_ref()
     }
 
     /// The `Retry-After` value in whole seconds (at least 1): present on 503
@@ -92,19 +111,22 @@ impl ErrorResponse {
         self
     }
 
-    /// The headers, in a fixed order: `WWW-Authenticate` (if any),
-    /// `Retry-After` (if any), `Content-Type`. An adapter copies them as they
-    /// come, so every framework sends the same bytes.
+    /// The headers, in a fixed order: `WWW-Authenticate` (if any; twice
+    /// on a no-credentials 401 in DPoP's `Allowed` mode), `DPoP-Nonce` (if
+    /// any), `Retry-After` (if any), `Content-Type`. An adapter appends them
+    /// as they come (never replacing one by the next of the same name), so
+    /// every framework sends the same bytes.
     pub fn headers(&self) -> impl Iterator<Item = (HeaderName, HeaderValue)> + '_ {
-        let challenge = self
-            .www_authenticate
+        let challenges = self.challenges().map(|value| (WWW_AUTHENTICATE, value.clone()));
+        let nonce = self
+            .dpop_nonce
             .clone()
-            .map(|value| (WWW_AUTHENTICATE, value));
+            .map(|value| (HeaderName::from_static(DPOP_NONCE), value));
         let retry_after = self
             .retry_after
             .map(|seconds| (RETRY_AFTER, HeaderValue::from(seconds)));
-        challenge
-            .into_iter()
+        challenges
+            .chain(nonce)
             .chain(retry_after)
             .chain(std::iter::once((CONTENT_TYPE, self.content_type.clone())))
     }
@@ -112,23 +134,13 @@ impl ErrorResponse {
     /// Turns this into an [`http::Response`], for any body type that can be
     /// made from bytes (axum's `Body`, `Full<Bytes>`, `Vec<u8>`, ...).
     pub fn into_response<B: From<Vec<u8>>>(self) -> http::Response<B> {
-        let Self {
-            status,
-            www_authenticate,
-            retry_after,
-            content_type,
-            body,
-        } = self;
-        let mut response = http::Response::new(B::from(body));
-        *response.status_mut() = status;
-        let headers = response.headers_mut();
-        if let Some(challenge) = www_authenticate {
-            headers.insert(WWW_AUTHENTICATE, challenge);
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in self.headers() {
+            headers.append(name, value);
         }
-        if let Some(seconds) = retry_after {
-            headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        headers.insert(CONTENT_TYPE, content_type);
+        let mut response = http::Response::new(B::from(self.body));
+        *response.status_mut() = self.status;
+        *response.headers_mut() = headers;
         response
     }
 }

@@ -35,6 +35,8 @@ pub struct ProtectedResourceMetadataBuilder {
     template_prefixes: bool,
     resource_name: Option<String>,
     resource_documentation: Option<String>,
+    dpop_algs: Option<Vec<String>>,
+    dpop_required: bool,
 }
 
 impl ProtectedResourceMetadataBuilder {
@@ -47,6 +49,53 @@ impl ProtectedResourceMetadataBuilder {
             template_prefixes: false,
             resource_name: None,
             resource_documentation: None,
+            dpop_algs: None,
+            dpop_required: false,
+        }
+    }
+
+    /// Lists the DPoP proof algorithms accepted
+    /// (`dpop_signing_alg_values_supported`) and, when `required`, adds
+    /// `dpop_bound_access_tokens_required: true` (RFC 9728 §2, SPEC §6).
+    ///
+    /// ```
+    /// use scopeguard_core::inventory::metadata::ProtectedResourceMetadata;
+    ///
+    /// let required = ProtectedResourceMetadata::builder("https://api.example.com")
+    ///     .dpop(["ES256", "EdDSA"], true)
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(required.to_json().ends_with(
+    ///     r#""dpop_signing_alg_values_supported":["ES256","EdDSA"],"dpop_bound_access_tokens_required":true}"#
+    /// ));
+    /// let allowed = ProtectedResourceMetadata::builder("https://api.example.com")
+    ///     .dpop(["ES256"], false)
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(allowed.to_json().ends_with(r#""dpop_signing_alg_values_supported":["ES256"]}"#));
+    /// let without = ProtectedResourceMetadata::builder("https://api.example.com").build().unwrap();
+    /// assert!(!without.to_json().contains("dpop"));
+    /// ```
+    pub fn dpop<I>(mut self, algorithms: I, required: bool) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.dpop_algs = Some(algorithms.into_iter().map(Into::into).collect());
+        self.dpop_required = required;
+        self
+    }
+
+    /// [`dpop`](Self::dpop) from an authentication step's DPoP settings;
+    /// nothing when DPoP is off.
+    #[cfg(feature = "dpop")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "dpop")))]
+    pub fn dpop_config(self, config: &crate::dpop::DpopConfig) -> Self {
+        use crate::dpop::DpopMode;
+
+        match config.mode() {
+            DpopMode::Off => self,
+            mode => self.dpop(config.algorithm_names(), mode == DpopMode::Required),
         }
     }
 
@@ -162,6 +211,8 @@ impl ProtectedResourceMetadataBuilder {
             resource_documentation: self.resource_documentation,
             url,
             path,
+            dpop_algs: self.dpop_algs,
+            dpop_required: self.dpop_required,
         })
     }
 }

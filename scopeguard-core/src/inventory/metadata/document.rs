@@ -46,6 +46,10 @@ pub struct ProtectedResourceMetadata {
     pub(super) resource_documentation: Option<String>,
     pub(super) url: String,
     pub(super) path: String,
+    /// `dpop_signing_alg_values_supported` (RFC 9728 §2), when DPoP is on.
+    pub(super) dpop_algs: Option<Vec<String>>,
+    /// `dpop_bound_access_tokens_required`: in DPoP's `Required` mode.
+    pub(super) dpop_required: bool,
 }
 
 impl ProtectedResourceMetadata {
@@ -117,6 +121,10 @@ struct Document<'a> {
     resource_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     resource_documentation: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dpop_signing_alg_values_supported: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    dpop_bound_access_tokens_required: bool,
 }
 
 impl Serialize for ProtectedResourceMetadata {
@@ -128,6 +136,8 @@ impl Serialize for ProtectedResourceMetadata {
             bearer_methods_supported: ["header"],
             resource_name: self.resource_name.as_deref(),
             resource_documentation: self.resource_documentation.as_deref(),
+            dpop_signing_alg_values_supported: self.dpop_algs.as_deref(),
+            dpop_bound_access_tokens_required: self.dpop_required,
         }
         .serialize(serializer)
     }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use tower_layer::Layer;
 
 use super::AuthService;
+use super::head::ExtensionReaders;
 use crate::request::Authenticator;
 use crate::validation::TokenValidator;
 
@@ -39,6 +40,7 @@ use crate::validation::TokenValidator;
 #[must_use]
 pub struct AuthLayer<V> {
     authenticator: Arc<Authenticator<V>>,
+    readers: ExtensionReaders,
 }
 
 impl<V: TokenValidator> AuthLayer<V> {
@@ -59,12 +61,21 @@ impl<V> AuthLayer<V> {
     pub fn authenticator(&self) -> &Authenticator<V> {
         &self.authenticator
     }
+
+    /// Reads the original URI and the peer address from what the framework
+    /// leaves in extensions (for DPoP's `htu` and trusted proxies). The
+    /// axum adapter's layer sets them for axum.
+    pub fn extension_readers(mut self, readers: ExtensionReaders) -> Self {
+        self.readers = readers;
+        self
+    }
 }
 
 impl<V> From<Authenticator<V>> for AuthLayer<V> {
     fn from(authenticator: Authenticator<V>) -> Self {
         Self {
             authenticator: Arc::new(authenticator),
+            readers: ExtensionReaders::default(),
         }
     }
 }
@@ -73,7 +84,7 @@ impl<S, V> Layer<S> for AuthLayer<V> {
     type Service = AuthService<S, V>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        AuthService::new(inner, Arc::clone(&self.authenticator))
+        AuthService::new(inner, Arc::clone(&self.authenticator), self.readers)
     }
 }
 
@@ -81,6 +92,7 @@ impl<V> Clone for AuthLayer<V> {
     fn clone(&self) -> Self {
         Self {
             authenticator: Arc::clone(&self.authenticator),
+            readers: self.readers,
         }
     }
 }
@@ -89,6 +101,7 @@ impl<V> fmt::Debug for AuthLayer<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthLayer")
             .field("authenticator", &self.authenticator)
+            .field("readers", &self.readers)
             .finish()
     }
 }

@@ -2,9 +2,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::{Request, Response};
+use http::{HeaderName, HeaderValue, Request, Response};
 use tower_service::Service;
 
+use super::head::{ExtensionReaders, TowerHead};
+use crate::error::challenge::DPOP_NONCE;
 use crate::request::{Admission, Authenticator};
 use crate::tower::{ResponseFuture, denial_response};
 use crate::validation::TokenValidator;
@@ -13,11 +15,16 @@ use crate::validation::TokenValidator;
 pub struct AuthService<S, V> {
     inner: S,
     authenticator: Arc<Authenticator<V>>,
+    readers: ExtensionReaders,
 }
 
 impl<S, V> AuthService<S, V> {
-    pub(super) fn new(inner: S, authenticator: Arc<Authenticator<V>>) -> Self {
-        Self { inner, authenticator }
+    pub(super) fn new(inner: S, authenticator: Arc<Authenticator<V>>, readers: ExtensionReaders) -> Self {
+        Self {
+            inner,
+            authenticator,
+            readers,
+        }
     }
 
     /// The inner service.
@@ -53,7 +60,11 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let pending = match self.authenticator.begin(&request) {
+        let head = TowerHead {
+            request: &request,
+            readers: self.readers,
+        };
+        let pending = match self.authenticator.begin(&head) {
             Admission::Pass(admitted) => {
                 admitted.insert_into(request.extensions_mut());
                 return ResponseFuture::inner(self.inner.call(request));
@@ -69,8 +80,17 @@ where
         ResponseFuture::boxed(Box::pin(async move {
             match pending.run().await {
                 Ok(admitted) => {
+                    let nonce = admitted
+                        .dpop_nonce()
+                        .and_then(|nonce| HeaderValue::from_str(nonce).ok());
                     admitted.insert_into(request.extensions_mut());
-                    inner.call(request).await
+                    let mut response = inner.call(request).await?;
+                    if let Some(nonce) = nonce {
+                        response
+                            .headers_mut()
+                            .insert(HeaderName::from_static(DPOP_NONCE), nonce);
+                    }
+                    Ok(response)
                 }
                 Err(denial) => Ok(denial_response(&denial, request.headers())),
             }
@@ -83,6 +103,7 @@ impl<S: Clone, V> Clone for AuthService<S, V> {
         Self {
             inner: self.inner.clone(),
             authenticator: Arc::clone(&self.authenticator),
+            readers: self.readers,
         }
     }
 }
@@ -92,6 +113,7 @@ impl<S: fmt::Debug, V> fmt::Debug for AuthService<S, V> {
         f.debug_struct("AuthService")
             .field("inner", &self.inner)
             .field("authenticator", &self.authenticator)
+            .field("readers", &self.readers)
             .finish()
     }
 }
