@@ -61,6 +61,8 @@ struct Inner {
     /// The token's claims: the text of one JSON object.
     claims: String,
     policy: Arc<ScopePolicy>,
+    /// The signed introspection answer (RFC 9701) the claims come from.
+    introspection_jwt: Option<Box<str>>,
 }
 
 impl Principal {
@@ -142,6 +144,18 @@ impl Principal {
     /// The token's claims as the text of a JSON object.
     pub fn claims_json(&self) -> &str {
         &self.inner.claims
+    }
+
+    /// The signed introspection answer (RFC 9701) this principal was read
+    /// from, when the introspection validator asks for signed answers: a
+    /// JWT of the authorization server carrying the token's introspection
+    /// result, for a gateway to forward to the APIs behind it (the
+    /// phantom-token flow).
+    ///
+    /// It is a credential: [`Debug`](fmt::Debug) shows only whether there
+    /// is one, and scopeguard never logs it.
+    pub fn introspection_jwt(&self) -> Option<&str> {
+        self.inner.introspection_jwt.as_deref()
     }
 
     /// The renderer of the authentication layer that admitted this
@@ -257,6 +271,10 @@ impl fmt::Debug for Principal {
             .field("sub", &Presence(self.inner.sub.is_some()))
             .field("claims", &ClaimNames(&self.inner.claims))
             .field("scope_count", &self.inner.scopes.len())
+            .field(
+                "introspection_jwt",
+                &Presence(self.inner.introspection_jwt.is_some()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -296,6 +314,8 @@ pub struct PrincipalBuilder {
     /// The text of one JSON object.
     pub(crate) claims: Option<String>,
     pub(crate) policy: Option<Arc<ScopePolicy>>,
+    /// The signed introspection answer the claims come from.
+    pub(crate) introspection_jwt: Option<Box<str>>,
 }
 
 impl PrincipalBuilder {
@@ -388,6 +408,7 @@ impl PrincipalBuilder {
                 scopes: self.scopes,
                 claims: self.claims.unwrap_or_else(|| "{}".to_owned()),
                 policy: self.policy.unwrap_or_default(),
+                introspection_jwt: self.introspection_jwt,
             }),
             renderer: None,
         }

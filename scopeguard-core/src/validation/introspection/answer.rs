@@ -124,9 +124,17 @@ impl Checked {
         self.registered.exp()
     }
 
-    /// The principal, with `claims` (the answer's JSON) for typed access.
-    pub(super) fn into_principal(self, claims: String, policy: Arc<ScopePolicy>) -> Principal {
-        self.registered.into_principal(self.scopes, claims, policy)
+    /// The principal, with `claims` (the answer's JSON) for typed access,
+    /// and the signed answer `jwt` it was read from, if any.
+    pub(super) fn into_principal(
+        self,
+        claims: String,
+        jwt: Option<Box<str>>,
+        policy: Arc<ScopePolicy>,
+    ) -> Principal {
+        self.registered
+            .with_introspection_jwt(jwt)
+            .into_principal(self.scopes, claims, policy)
     }
 }
 

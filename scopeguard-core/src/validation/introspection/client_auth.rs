@@ -58,7 +58,7 @@ impl ClientCredentials {
     /// The introspection request for `token` (RFC 7662 §2.1): a form post of
     /// `token` and `token_type_hint=access_token`, asking for JSON, with the
     /// client authenticated.
-    pub(super) fn request(&self, client: &Client, url: &Url, token: &str) -> RequestBuilder {
+    pub(super) fn request(&self, client: &Client, url: &Url, token: &str, accept: &str) -> RequestBuilder {
         let mut form = form_urlencoded::Serializer::new(String::new());
         form.append_pair("token", token)
             .append_pair("token_type_hint", "access_token");
@@ -68,7 +68,7 @@ impl ClientCredentials {
         }
         let request = client
             .post(url.clone())
-            .header(ACCEPT, "application/json")
+            .header(ACCEPT, accept)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(form.finish());
         match &self.basic {
