@@ -2,3 +2,4 @@
 
 pub mod conformance;
 pub mod demo;
+pub mod gateway;
