@@ -52,10 +52,10 @@ fn table() -> RouteTable {
 }
 
 /// The line of the route that serves `method` `path`, or `None`.
-fn line_of(method: Method, path: &str) -> Option<usize> {
+fn line_of(method: &Method, path: &str) -> Option<usize> {
     let table = table();
     table
-        .find(&method, path)
+        .find(method, path)
         .map(|matched| table.routes()[matched.route].line)
 }
 
@@ -91,20 +91,20 @@ fn upstreams_and_routes_are_read_in_order() {
 
 #[test]
 fn the_first_matching_route_wins() {
-    assert_eq!(line_of(Method::GET, "/reports/special"), Some(27));
-    assert_eq!(line_of(Method::GET, "/reports/monthly"), Some(32));
-    assert_eq!(line_of(Method::GET, "/reports/2024/q1"), Some(32));
+    assert_eq!(line_of(&Method::GET, "/reports/special"), Some(27));
+    assert_eq!(line_of(&Method::GET, "/reports/monthly"), Some(32));
+    assert_eq!(line_of(&Method::GET, "/reports/2024/q1"), Some(32));
 }
 
 #[test]
 fn methods_select_among_routes_of_one_path() {
-    assert_eq!(line_of(Method::GET, "/orders/7"), Some(15));
-    assert_eq!(line_of(Method::PUT, "/orders/7"), Some(21));
-    assert_eq!(line_of(Method::DELETE, "/orders/7"), Some(21));
-    assert_eq!(line_of(Method::POST, "/orders/7"), None);
+    assert_eq!(line_of(&Method::GET, "/orders/7"), Some(15));
+    assert_eq!(line_of(&Method::PUT, "/orders/7"), Some(21));
+    assert_eq!(line_of(&Method::DELETE, "/orders/7"), Some(21));
+    assert_eq!(line_of(&Method::POST, "/orders/7"), None);
     // A route without `methods` serves every method.
-    assert_eq!(line_of(Method::DELETE, "/health"), Some(10));
-    assert_eq!(line_of(Method::GET, "/transactions/9/approve"), None);
+    assert_eq!(line_of(&Method::DELETE, "/health"), Some(10));
+    assert_eq!(line_of(&Method::GET, "/transactions/9/approve"), None);
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn paths_no_route_serves_match_nothing() {
         "/healthz",
         "/reports/",
     ] {
-        assert_eq!(line_of(Method::GET, path), None, "{path}");
+        assert_eq!(line_of(&Method::GET, path), None, "{path}");
     }
 }
 

@@ -185,7 +185,7 @@ fn route(
             problems.add(
                 &entry.path.span(),
                 format_args!("path `{}`: {error}", entry.path.get_ref()),
-            )
+            );
         })
         .ok();
     let mut methods = Vec::new();
