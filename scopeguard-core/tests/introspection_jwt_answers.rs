@@ -15,8 +15,10 @@ use introspection_server::{
     AUDIENCE, CLIENT_ID, ISSUER, IntrospectionServer, Reply, now, rejection, unavailable,
 };
 use scopeguard_core::error::InvalidToken;
-use scopeguard_core::test_util::TestIssuer;
-use scopeguard_core::validation::introspection::{IntrospectionConfigProblem, IntrospectionValidator};
+use scopeguard_core::test_util::{TestIssuer, TokenBuilder};
+use scopeguard_core::validation::introspection::{
+    IntrospectionConfigProblem, IntrospectionJwtValidator, IntrospectionValidator,
+};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "opaque-token-7d1e";
@@ -123,9 +125,7 @@ fn untrusted_answers(issuer: &TestIssuer) -> Vec<(&'static str, String, &'static
         .kid("as-key")
         .build()
         .expect("a test issuer");
-    let with = |change: &dyn Fn(
-        scopeguard_core::test_util::TokenBuilder,
-    ) -> scopeguard_core::test_util::TokenBuilder| {
+    let with = |change: &dyn Fn(TokenBuilder) -> TokenBuilder| {
         change(
             issuer
                 .token()
@@ -241,4 +241,71 @@ fn signed_answers_need_the_issuer_check() {
         error.problems(),
         [IntrospectionConfigProblem::NoJwtAnswerAlgorithm]
     );
+}
+
+// The API's side: the signed answer a gateway forwards, validated locally.
+
+fn forwarded_validator(issuer: &TestIssuer) -> IntrospectionJwtValidator {
+    IntrospectionJwtValidator::builder(ISSUER, CLIENT_ID, issuer.keys())
+        .audience(AUDIENCE)
+        .build()
+        .expect("a valid configuration")
+}
+
+#[tokio::test]
+async fn a_forwarded_answer_is_validated_locally() {
+    let issuer = authorization_server();
+    let jwt = signed(&issuer, &active_answer());
+    let principal = forwarded_validator(&issuer).validate(&jwt).await.unwrap();
+    assert_eq!(principal.sub(), Some("alice"));
+    assert_eq!(principal.scopes().as_space_delimited(), "inventory:price order");
+    assert_eq!(principal.introspection_jwt(), Some(jwt.as_str()));
+}
+
+#[tokio::test]
+async fn a_forwarded_answer_that_is_not_one_is_an_invalid_token() {
+    let issuer = authorization_server();
+    let validator = forwarded_validator(&issuer);
+    let mut other_api = active_answer();
+    other_api["aud"] = json!("another-api");
+    let answer = |change: fn(TokenBuilder) -> TokenBuilder| {
+        change(
+            issuer
+                .token()
+                .header_typ("token-introspection+jwt")
+                .audience(CLIENT_ID)
+                .claim("token_introspection", active_answer()),
+        )
+        .sign()
+    };
+    for (name, jwt, reason) in [
+        (
+            "inactive",
+            signed(&issuer, &json!({"active": false})),
+            InvalidToken::Inactive,
+        ),
+        (
+            "for another API",
+            signed(&issuer, &other_api),
+            InvalidToken::InvalidAudience,
+        ),
+        (
+            "an access token",
+            issuer.token().scopes("order").sign(),
+            InvalidToken::InvalidType,
+        ),
+        (
+            "asked for by another client",
+            answer(|token| token.audience("another-gateway")),
+            InvalidToken::InvalidAudience,
+        ),
+        (
+            "older than max_age",
+            answer(|token| token.claim("iat", json!(now() - 3600))),
+            InvalidToken::Expired,
+        ),
+        ("opaque", "opaque-token".to_owned(), InvalidToken::Malformed),
+    ] {
+        assert_eq!(rejection(&validator, &jwt).await, reason, "{name}");
+    }
 }

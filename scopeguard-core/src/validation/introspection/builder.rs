@@ -323,6 +323,7 @@ impl IntrospectionValidatorBuilder {
             issuer: rules.issuer.clone().unwrap_or_default(),
             client_id: id.clone().into(),
             leeway: self.leeway.as_secs(),
+            max_age: None,
         });
         let accept = if jwt_answers.is_some() {
             JWT_ANSWER_MEDIA_TYPE

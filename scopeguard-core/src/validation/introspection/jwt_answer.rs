@@ -19,7 +19,7 @@ use jsonwebtoken::Algorithm;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::InvalidToken;
+use crate::error::{InvalidToken, Unavailable};
 use crate::validation::jwt::VerifiedJws;
 use crate::validation::jwt::claims_set::{NumericDate, Strings};
 use crate::validation::keys::{KeySet, KeySource};
@@ -41,11 +41,11 @@ pub(super) enum JwtAnswerProblem {
     #[error("the answer's `typ` is not token-introspection+jwt")]
     WrongType,
     /// No key of the authorization server verifies the signature.
-    #[error("the answer's signature does not verify ({0})")]
-    Signature(&'static str),
+    #[error("the answer's signature does not verify ({})", .0.label())]
+    Signature(InvalidToken),
     /// The authorization server's keys were never obtained.
     #[error("the authorization server's keys are unavailable")]
-    KeysUnavailable,
+    KeysUnavailable(Unavailable),
     /// `iss` is missing or not the configured issuer.
     #[error("the answer's `iss` is not the configured issuer")]
     WrongIssuer,
@@ -55,6 +55,9 @@ pub(super) enum JwtAnswerProblem {
     /// `iat` is missing, not a number, or in the future beyond the leeway.
     #[error("the answer's `iat` is missing or in the future")]
     BadIssuedAt,
+    /// `iat` is older than the largest age accepted.
+    #[error("the answer is older than the largest age accepted")]
+    Stale,
     /// `token_introspection` is missing or not an object.
     #[error("the answer has no `token_introspection` object")]
     NoIntrospectionClaim,
@@ -69,6 +72,9 @@ pub(super) struct JwtAnswerRules {
     pub(super) client_id: Box<str>,
     /// Seconds.
     pub(super) leeway: u64,
+    /// The largest age of an answer, by its `iat`, in seconds; `None`
+    /// accepts any (an answer just fetched).
+    pub(super) max_age: Option<u64>,
 }
 
 /// The header members read.
@@ -109,8 +115,14 @@ impl JwtAnswerRules {
             return Err(JwtAnswerProblem::WrongAudience);
         }
         let latest = now.saturating_add(self.leeway);
-        if payload.iat.is_none_or(|iat| iat.latest() > latest) {
+        let Some(iat) = payload.iat.filter(|iat| iat.latest() <= latest) else {
             return Err(JwtAnswerProblem::BadIssuedAt);
+        };
+        if self
+            .max_age
+            .is_some_and(|max_age| now.saturating_sub(iat.earliest()) > max_age.saturating_add(self.leeway))
+        {
+            return Err(JwtAnswerProblem::Stale);
         }
         match payload.token_introspection {
             Some(answer) if answer.get().starts_with('{') => Ok(answer.get().to_owned()),
@@ -138,7 +150,7 @@ impl JwtAnswerRules {
         self.keys
             .refresh()
             .await
-            .map_err(|_| JwtAnswerProblem::KeysUnavailable)
+            .map_err(JwtAnswerProblem::KeysUnavailable)
     }
 }
 
@@ -150,7 +162,7 @@ fn verify(keys: &KeySet, jwt: &str, algorithms: &[Algorithm]) -> Result<Vec<u8>,
 fn verified_payload(verified: Result<VerifiedJws, InvalidToken>) -> Result<Vec<u8>, JwtAnswerProblem> {
     verified
         .map(VerifiedJws::into_payload)
-        .map_err(|error| JwtAnswerProblem::Signature(error.label()))
+        .map_err(JwtAnswerProblem::Signature)
 }
 
 /// Whether a `typ` names a signed introspection answer.
@@ -180,6 +192,7 @@ impl fmt::Debug for JwtAnswerRules {
             .field("issuer", &self.issuer)
             .field("client_id", &self.client_id)
             .field("leeway", &self.leeway)
+            .field("max_age", &self.max_age)
             .finish()
     }
 }

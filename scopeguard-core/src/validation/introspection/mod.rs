@@ -99,6 +99,7 @@ mod claim_settings;
 mod client_auth;
 mod config_error;
 mod endpoint;
+mod introspection_jwt_validator;
 mod introspection_validator;
 mod jwt_answer;
 mod jwt_or_introspection;
@@ -111,6 +112,9 @@ pub use crate::validation::keys::HttpFetchSettings;
 pub use builder::IntrospectionValidatorBuilder;
 pub use client_auth::ClientAuthentication;
 pub use config_error::{IntrospectionConfigError, IntrospectionConfigProblem};
+pub use introspection_jwt_validator::{
+    DEFAULT_INTROSPECTION_JWT_MAX_AGE, IntrospectionJwtValidator, IntrospectionJwtValidatorBuilder,
+};
 pub use introspection_validator::IntrospectionValidator;
 pub use jwt_or_introspection::JwtOrIntrospection;
 
