@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use super::error::DemoError;
+use super::issuer_introspection::{INTROSPECTION_PATH, OpaqueTokens, introspection_routes};
 
 /// Where the issuer serves its key set, under its URL.
 pub const JWKS_PATH: &str = "/jwks.json";
@@ -33,6 +34,7 @@ pub struct DevIssuer {
     issuer: TestIssuer,
     addr: SocketAddr,
     server: JoinHandle<()>,
+    opaque: OpaqueTokens,
 }
 
 impl DevIssuer {
@@ -51,16 +53,26 @@ impl DevIssuer {
             .build()?;
         let jwks = issuer.jwks_json();
         let discovery = issuer.discovery_json(&format!("http://{addr}{JWKS_PATH}"));
+        // Opaque tokens and RFC 9701 introspection, for the gateway.
+        let discovery =
+            with_introspection_endpoint(&discovery, &format!("http://{addr}{INTROSPECTION_PATH}"));
+        let opaque = OpaqueTokens::default();
         let app = Router::new()
             .route(DISCOVERY_PATH, get(move || async move { json(discovery) }))
-            .route(JWKS_PATH, get(move || async move { json(jwks) }));
+            .route(JWKS_PATH, get(move || async move { json(jwks) }))
+            .merge(introspection_routes(issuer.clone(), opaque.clone()));
         let server = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "the development issuer stopped");
             }
         });
         tracing::info!(issuer = %issuer.issuer(), kid = issuer.kid(), "development issuer ready");
-        Ok(Self { issuer, addr, server })
+        Ok(Self {
+            issuer,
+            addr,
+            server,
+            opaque,
+        })
     }
 
     /// The issuer URL, `http://127.0.0.1:PORT`: the `iss` of its tokens.
@@ -76,6 +88,27 @@ impl DevIssuer {
     /// The key and the token minting behind it.
     pub fn issuer(&self) -> &TestIssuer {
         &self.issuer
+    }
+
+    /// The opaque tokens its introspection endpoint knows.
+    pub fn opaque_tokens(&self) -> &OpaqueTokens {
+        &self.opaque
+    }
+
+    /// Its introspection endpoint (RFC 7662, with RFC 9701 answers).
+    pub fn introspection_endpoint(&self) -> String {
+        format!("http://{}{INTROSPECTION_PATH}", self.addr)
+    }
+}
+
+/// The discovery document with its `introspection_endpoint`.
+fn with_introspection_endpoint(discovery: &str, endpoint: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(discovery) {
+        Ok(serde_json::Value::Object(mut document)) => {
+            document.insert("introspection_endpoint".into(), endpoint.into());
+            serde_json::Value::Object(document).to_string()
+        }
+        _ => discovery.to_owned(),
     }
 }
 

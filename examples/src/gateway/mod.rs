@@ -19,12 +19,15 @@
 //! scope at all); the API still checks what only it knows (which order,
 //! whose account, the fine-grained scopes of each operation).
 
+pub mod demo_walkthrough;
 pub mod edge;
 pub mod forward;
 pub mod hop_by_hop;
 pub mod path_pattern;
+pub mod profile_api;
 pub mod route_file;
 pub mod route_table;
+pub mod startup;
 
 pub use edge::{EdgeValidators, Gateway, MissingValidator};
 pub use forward::UpstreamClient;

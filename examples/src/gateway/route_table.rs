@@ -25,6 +25,17 @@ pub enum TokenMode {
     Nothing,
 }
 
+impl std::fmt::Display for TokenMode {
+    /// The word of the route file: `jwt`, `phantom` or `none`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::ForwardJwt => "jwt",
+            Self::PhantomToken => "phantom",
+            Self::Nothing => "none",
+        })
+    }
+}
+
 /// An upstream: where requests go and which token goes with them.
 #[derive(Debug, Clone)]
 pub struct Upstream {
