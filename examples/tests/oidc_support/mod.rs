@@ -30,7 +30,7 @@ use tokio::process::{Child, Command};
 
 /// The client-credentials client the provider knows.
 pub(crate) const CLIENT_ID: &str = "scopeguard-tests";
-const CLIENT_SECRET: &str = "scopeguard-tests-secret";
+pub(crate) const CLIENT_SECRET: &str = "scopeguard-tests-secret";
 
 /// What the provider prints on stdout once it accepts connections, followed
 /// by its issuer.
@@ -100,6 +100,8 @@ fn install_provider(dir: &Path) -> Result<(), String> {
 pub(crate) struct OidcProviderBuilder {
     resources: Vec<String>,
     algorithm: &'static str,
+    /// Resources whose tokens are opaque (introspected, RFC 7662 and 9701).
+    opaque_resources: Vec<String>,
 }
 
 impl OidcProviderBuilder {
@@ -107,6 +109,14 @@ impl OidcProviderBuilder {
     /// (their `aud`).
     pub(crate) fn resource(mut self, resource: impl Into<String>) -> Self {
         self.resources.push(resource.into());
+        self
+    }
+
+    /// Lets the provider issue opaque tokens for the resource indicator
+    /// `resource`, for introspection (RFC 7662; signed answers, RFC 9701).
+    #[allow(dead_code, reason = "only tests/oidc_introspection.rs asks for opaque tokens")]
+    pub(crate) fn opaque_resource(mut self, resource: impl Into<String>) -> Self {
+        self.opaque_resources.push(resource.into());
         self
     }
 
@@ -140,6 +150,7 @@ impl OidcProviderBuilder {
             .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
             .env("OIDC_RESOURCES", self.resources.join(" "))
             .env("OIDC_ACCESS_TOKEN_ALG", self.algorithm)
+            .env("OIDC_OPAQUE_RESOURCES", self.opaque_resources.join(" "))
             // The provider exits when this process goes away, however it goes.
             .env("OIDC_EXIT_ON_STDIN_CLOSE", "1")
             .stdin(Stdio::piped())
@@ -215,6 +226,7 @@ impl OidcProvider {
         OidcProviderBuilder {
             resources: Vec::new(),
             algorithm: "RS256",
+            opaque_resources: Vec::new(),
         }
     }
 
