@@ -223,11 +223,15 @@ fn signed_answers_need_the_issuer_check() {
         .disable_issuer_check()
         .audience(AUDIENCE)
         .jwt_answers(issuer.keys())
+        .jwt_answer_algorithms([])
         .build()
         .unwrap_err();
     assert_eq!(
         error.problems(),
-        [IntrospectionConfigProblem::JwtAnswersWithoutIssuer]
+        [
+            IntrospectionConfigProblem::JwtAnswersWithoutIssuer,
+            IntrospectionConfigProblem::NoJwtAnswerAlgorithm
+        ]
     );
     let error = IntrospectionValidator::builder("https://idp.example/introspect")
         .client_credentials(CLIENT_ID, "secret")

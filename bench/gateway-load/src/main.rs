@@ -71,7 +71,9 @@ async fn start(binary: &str, env: &[(&str, String)]) -> (Child, Vec<String>) {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
-    let mut child = command.spawn().unwrap_or_else(|error| panic!("{binary}: {error}"));
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|error| panic!("{binary}: {error}"));
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let mut printed = Vec::new();
     while let Some(line) = lines.next_line().await.expect("stdout") {
@@ -87,7 +89,13 @@ async fn start(binary: &str, env: &[(&str, String)]) -> (Child, Vec<String>) {
 
 /// One keep-alive connection sending `request` until `stop`; counts the
 /// 200 answers in `ok` and the others in `bad`.
-async fn connection(addr: SocketAddr, request: Arc<Vec<u8>>, stop: Arc<AtomicBool>, ok: Arc<AtomicU64>, bad: Arc<AtomicU64>) {
+async fn connection(
+    addr: SocketAddr,
+    request: Arc<Vec<u8>>,
+    stop: Arc<AtomicBool>,
+    ok: Arc<AtomicU64>,
+    bad: Arc<AtomicU64>,
+) {
     let stream = TcpStream::connect(addr).await.expect("connect");
     stream.set_nodelay(true).expect("nodelay");
     let mut stream = BufReader::new(stream);
@@ -121,7 +129,15 @@ async fn round(addr: SocketAddr, request: &Arc<Vec<u8>>, connections: usize, sec
     let stop = Arc::new(AtomicBool::new(false));
     let (ok, bad) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let tasks: Vec<_> = (0..connections)
-        .map(|_| tokio::spawn(connection(addr, Arc::clone(request), Arc::clone(&stop), Arc::clone(&ok), Arc::clone(&bad))))
+        .map(|_| {
+            tokio::spawn(connection(
+                addr,
+                Arc::clone(request),
+                Arc::clone(&stop),
+                Arc::clone(&ok),
+                Arc::clone(&bad),
+            ))
+        })
         .collect();
     let started = Instant::now();
     tokio::time::sleep(Duration::from_secs(secs)).await;
@@ -145,10 +161,13 @@ fn median(mut values: Vec<f64>) -> f64 {
 async fn main() {
     let settings = settings();
     let (inventory, profile) = (free_addr().await, free_addr().await);
-    let routes = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/gateway.toml"))
-        .expect("examples/gateway.toml")
-        .replace("127.0.0.1:3000", &inventory.to_string())
-        .replace("127.0.0.1:3001", &profile.to_string());
+    let routes = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/gateway.toml"
+    ))
+    .expect("examples/gateway.toml")
+    .replace("127.0.0.1:3000", &inventory.to_string())
+    .replace("127.0.0.1:3001", &profile.to_string());
     let routes_file = std::env::temp_dir().join(format!("gateway-load-{}.toml", std::process::id()));
     std::fs::write(&routes_file, routes).expect("the route file");
 
@@ -193,8 +212,10 @@ async fn main() {
 
     let request = |host: SocketAddr| {
         Arc::new(
-            format!("GET /orders/1001/items HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\r\n")
-                .into_bytes(),
+            format!(
+                "GET /orders/1001/items HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\r\n"
+            )
+            .into_bytes(),
         )
     };
     let (direct, through) = (request(inventory), request(gateway));

@@ -302,12 +302,11 @@ impl IntrospectionValidatorBuilder {
             }
         }
         if self.jwt_answer_keys.is_some() {
-            if self.claims.issuer.is_checked() {
-                if self.jwt_answer_algorithms.is_empty() {
-                    problems.push(IntrospectionConfigProblem::NoJwtAnswerAlgorithm);
-                }
-            } else {
+            if !self.claims.issuer.is_checked() {
                 problems.push(IntrospectionConfigProblem::JwtAnswersWithoutIssuer);
+            }
+            if self.jwt_answer_algorithms.is_empty() {
+                problems.push(IntrospectionConfigProblem::NoJwtAnswerAlgorithm);
             }
         }
         let http = self.http.into_http(&mut problems);
