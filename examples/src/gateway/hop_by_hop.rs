@@ -23,7 +23,8 @@ const ALWAYS: [&str; 9] = [
 ];
 
 /// Removes the hop-by-hop headers from `headers`: those named in
-/// `Connection` first, then [`ALWAYS`].
+/// `Connection` first, then the nine this module lists whatever
+/// `Connection` says.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     let named: Vec<HeaderName> = headers
         .get_all(CONNECTION)
