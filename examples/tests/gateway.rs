@@ -2,6 +2,8 @@
 //! upstreams, the edge's answers (SPEC §4), headers forwarded and dropped,
 //! and an upstream down.
 
+#[path = "../../test-support/shared/captured_logs.rs"]
+mod captured_logs;
 mod gateway_support;
 #[path = "../../test-support/shared/raw_http.rs"]
 mod raw_http;
@@ -329,4 +331,42 @@ async fn an_upstream_down_is_502() {
     let response = setup.client.get(setup.url("/down")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
     assert_eq!(body(response).await["error"], "bad_gateway");
+}
+
+// Logs.
+
+#[tokio::test]
+async fn tokens_are_never_logged() {
+    let setup = Setup::start().await;
+    let jwt = setup.jwt("order");
+    let phantom = setup.opaque("opaque-logged", "report:read");
+    let (logs, guard) = captured_logs::capture();
+    for (path, token) in [
+        ("/orders/1", jwt.as_str()),
+        ("/orders/1", "not.a.valid-token"),
+        ("/reports/x", "opaque-logged"),
+        ("/admin", jwt.as_str()),
+        ("/down", jwt.as_str()),
+        ("/orders/1", "opaque-logged"),
+    ] {
+        setup
+            .client
+            .get(setup.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+    }
+    drop(guard);
+    let logs = logs.text();
+    assert!(logs.contains("the upstream failed"), "{logs}");
+    assert!(logs.contains("JWT rejected"), "{logs}");
+    for secret in [
+        jwt.as_str(),
+        "not.a.valid-token",
+        "opaque-logged",
+        phantom.as_str(),
+    ] {
+        assert!(!logs.contains(secret), "a token in the logs:\n{logs}");
+    }
 }
