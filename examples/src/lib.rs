@@ -2,4 +2,5 @@
 
 pub mod conformance;
 pub mod demo;
+pub mod gateway;
 pub mod grpc;

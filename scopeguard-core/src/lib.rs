@@ -61,7 +61,7 @@ pub use scopes::requirement::{
 pub use scopes::scope::{Scope, ScopeError};
 pub use validation::TokenValidator;
 #[cfg(feature = "introspection")]
-pub use validation::introspection::{IntrospectionValidator, JwtOrIntrospection};
+pub use validation::introspection::{IntrospectionJwtValidator, IntrospectionValidator, JwtOrIntrospection};
 #[cfg(feature = "jwt")]
 pub use validation::jwt::JwtValidator;
 #[cfg(feature = "jwt")]

@@ -16,6 +16,13 @@
 // | `OIDC_ACCESS_TOKEN_ALG` | the access tokens' JWS algorithm: RS256 (default), RS384, RS512, PS256, PS384, PS512, ES256, ES384 or EdDSA |
 // | `OIDC_ACCESS_TOKEN_TTL` | access-token lifetime in seconds; default 300 |
 // | `OIDC_EXIT_ON_STDIN_CLOSE` | when `1`, exit as soon as standard input closes (the parent process is gone) |
+// | `OIDC_OPAQUE_RESOURCES` | resource indicators whose access tokens are opaque, separated by spaces or commas; default none |
+//
+// Opaque tokens and RFC 9701: the client may introspect tokens
+// (`/token/introspection`, RFC 7662) and, asking with `Accept:
+// application/token-introspection+jwt`, gets the answer as a JWT signed with
+// the provider's key (`features.jwtIntrospection`, the client's
+// `introspection_signed_response_alg`), as a phantom-token gateway does.
 //
 // The issuer is `http://127.0.0.1:PORT`. Once it accepts connections the
 // provider prints `oidc-provider listening on http://127.0.0.1:PORT` on
@@ -102,11 +109,16 @@ function settings() {
   const resources = (process.env.OIDC_RESOURCES || 'http://127.0.0.1:8080')
     .split(/[\s,]+/)
     .filter(Boolean);
+  // Opaque tokens, for introspection (RFC 7662, RFC 9701).
+  const opaqueResources = (process.env.OIDC_OPAQUE_RESOURCES || '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
   return {
     port,
     alg,
     ttl,
-    resources: new Set(resources),
+    resources: new Set([...resources, ...opaqueResources]),
+    opaqueResources: new Set(opaqueResources),
     clientId: process.env.OIDC_CLIENT_ID || 'scopeguard-tests',
     clientSecret: process.env.OIDC_CLIENT_SECRET || 'scopeguard-tests-secret',
   };
@@ -141,12 +153,18 @@ server.listen(config.port, '127.0.0.1', () => {
         response_types: [],
         redirect_uris: [],
         token_endpoint_auth_method: 'client_secret_basic',
+        // Signed introspection answers (RFC 9701).
+        introspection_signed_response_alg: config.alg,
       },
     ],
     jwks: { keys },
     // One key signs everything: ID tokens (never issued to this client) are
     // set to its algorithm too, so the client is valid whichever it is.
-    enabledJWA: { idTokenSigningAlgValues: [config.alg] },
+    enabledJWA: {
+      idTokenSigningAlgValues: [config.alg],
+      // Signed introspection answers (RFC 9701).
+      introspectionSigningAlgValues: [config.alg],
+    },
     clientDefaults: { id_token_signed_response_alg: config.alg },
     features: {
       devInteractions: { enabled: false },
@@ -154,6 +172,9 @@ server.listen(config.port, '127.0.0.1', () => {
       // RFC 9449: a token request with a DPoP proof gets a DPoP-bound
       // access token (`cnf.jkt`); one without stays a bearer token.
       dPoP: { enabled: true },
+      // Opaque tokens introspected, with signed answers (RFC 7662, RFC 9701).
+      introspection: { enabled: true },
+      jwtIntrospection: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // The client names the resource; none is chosen for it.
@@ -167,7 +188,7 @@ server.listen(config.port, '127.0.0.1', () => {
             scope: SCOPES.join(' '),
             audience: resourceIndicator,
             accessTokenTTL: config.ttl,
-            accessTokenFormat: 'jwt',
+            accessTokenFormat: config.opaqueResources.has(resourceIndicator) ? 'opaque' : 'jwt',
             jwt: { sign: { alg: config.alg } },
           };
         },

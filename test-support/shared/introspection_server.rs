@@ -62,7 +62,15 @@ pub(crate) struct Reply {
     body: String,
     location: Option<String>,
     delay: Duration,
+    /// The `Content-Type` of the answer, and the `Accept` the request must
+    /// carry for it (else 406).
+    media_type: &'static str,
 }
+
+/// The media type of a plain answer (RFC 7662 §2.2).
+pub(crate) const JSON: &str = "application/json";
+/// The media type of a signed answer (RFC 9701 §4).
+pub(crate) const INTROSPECTION_JWT: &str = "application/token-introspection+jwt";
 
 impl Reply {
     /// 200 with a JSON body.
@@ -72,6 +80,15 @@ impl Reply {
             body: body.into(),
             location: None,
             delay: Duration::ZERO,
+            media_type: JSON,
+        }
+    }
+
+    /// 200 with a signed answer (RFC 9701), for requests that ask for one.
+    pub(crate) fn jwt(body: impl Into<String>) -> Self {
+        Self {
+            media_type: INTROSPECTION_JWT,
+            ..Self::json(body)
         }
     }
 
@@ -82,6 +99,7 @@ impl Reply {
             body: String::new(),
             location: None,
             delay: Duration::ZERO,
+            media_type: JSON,
         }
     }
 
@@ -187,7 +205,7 @@ fn form_decoded(value: &str) -> String {
 async fn introspect(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
     if header(CONTENT_TYPE) != Some("application/x-www-form-urlencoded")
-        || header(ACCEPT) != Some("application/json")
+        || !matches!(header(ACCEPT), Some(JSON | INTROSPECTION_JWT))
     {
         return StatusCode::BAD_REQUEST.into_response();
     }
@@ -223,13 +241,18 @@ async fn introspect(State(shared): State<Arc<Shared>>, headers: HeaderMap, body:
         .get(token)
         .cloned()
         .unwrap_or_else(|| Reply::json(r#"{"active": false}"#));
+    // A signed answer only to a client that asks for one; a plain answer
+    // to anyone, as a server that does not know RFC 9701 does.
+    if reply.media_type == INTROSPECTION_JWT && header(ACCEPT) != Some(INTROSPECTION_JWT) {
+        return StatusCode::NOT_ACCEPTABLE.into_response();
+    }
     // No timer without a delay: a test's manual clock might never fire it.
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }
     let mut response = Response::builder()
         .status(reply.status)
-        .header(CONTENT_TYPE, "application/json");
+        .header(CONTENT_TYPE, reply.media_type);
     if let Some(location) = reply.location {
         response = response.header(LOCATION, location);
     }

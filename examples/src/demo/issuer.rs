@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use super::error::DemoError;
+use super::issuer_introspection::{INTROSPECTION_PATH, OpaqueTokens, introspection_routes};
 
 /// Where the issuer serves its key set, under its URL.
 pub const JWKS_PATH: &str = "/jwks.json";
@@ -41,6 +42,7 @@ pub struct DevIssuer {
     issuer: TestIssuer,
     addr: SocketAddr,
     server: JoinHandle<()>,
+    opaque: OpaqueTokens,
 }
 
 impl DevIssuer {
@@ -62,8 +64,13 @@ impl DevIssuer {
             serde_json::from_str(&issuer.discovery_json(&format!("http://{addr}{JWKS_PATH}")))
                 .unwrap_or_default();
         discovery["token_endpoint"] = format!("http://{addr}{TOKEN_PATH}").into();
-        let discovery = discovery.to_string();
+        // Opaque tokens and RFC 9701 introspection, for the gateway.
+        let discovery = with_introspection_endpoint(
+            &discovery.to_string(),
+            &format!("http://{addr}{INTROSPECTION_PATH}"),
+        );
         let exchanging = issuer.clone();
+        let opaque = OpaqueTokens::default();
         let app = Router::new()
             .route(DISCOVERY_PATH, get(move || async move { json(discovery) }))
             .route(JWKS_PATH, get(move || async move { json(jwks) }))
@@ -74,14 +81,20 @@ impl DevIssuer {
                     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
                     (status, [(header::CONTENT_TYPE, "application/json")], answer.body)
                 }),
-            );
+            )
+            .merge(introspection_routes(issuer.clone(), opaque.clone()));
         let server = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "the development issuer stopped");
             }
         });
         tracing::info!(issuer = %issuer.issuer(), kid = issuer.kid(), "development issuer ready");
-        Ok(Self { issuer, addr, server })
+        Ok(Self {
+            issuer,
+            addr,
+            server,
+            opaque,
+        })
     }
 
     /// The issuer URL, `http://127.0.0.1:PORT`: the `iss` of its tokens.
@@ -97,6 +110,27 @@ impl DevIssuer {
     /// The key and the token minting behind it.
     pub fn issuer(&self) -> &TestIssuer {
         &self.issuer
+    }
+
+    /// The opaque tokens its introspection endpoint knows.
+    pub fn opaque_tokens(&self) -> &OpaqueTokens {
+        &self.opaque
+    }
+
+    /// Its introspection endpoint (RFC 7662, with RFC 9701 answers).
+    pub fn introspection_endpoint(&self) -> String {
+        format!("http://{}{INTROSPECTION_PATH}", self.addr)
+    }
+}
+
+/// The discovery document with its `introspection_endpoint`.
+fn with_introspection_endpoint(discovery: &str, endpoint: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(discovery) {
+        Ok(serde_json::Value::Object(mut document)) => {
+            document.insert("introspection_endpoint".into(), endpoint.into());
+            serde_json::Value::Object(document).to_string()
+        }
+        _ => discovery.to_owned(),
     }
 }
 

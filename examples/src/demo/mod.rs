@@ -21,6 +21,7 @@
 pub mod config;
 pub mod error;
 pub mod issuer;
+pub mod issuer_introspection;
 pub mod logging;
 pub mod personas;
 pub mod shipping;

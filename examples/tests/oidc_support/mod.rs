@@ -104,6 +104,8 @@ fn install_provider(dir: &Path) -> Result<(), String> {
 pub(crate) struct OidcProviderBuilder {
     resources: Vec<String>,
     algorithm: &'static str,
+    /// Resources whose tokens are opaque (introspected, RFC 7662 and 9701).
+    opaque_resources: Vec<String>,
 }
 
 impl OidcProviderBuilder {
@@ -111,6 +113,14 @@ impl OidcProviderBuilder {
     /// (their `aud`).
     pub(crate) fn resource(mut self, resource: impl Into<String>) -> Self {
         self.resources.push(resource.into());
+        self
+    }
+
+    /// Lets the provider issue opaque tokens for the resource indicator
+    /// `resource`, for introspection (RFC 7662; signed answers, RFC 9701).
+    #[allow(dead_code, reason = "only tests/oidc_introspection.rs asks for opaque tokens")]
+    pub(crate) fn opaque_resource(mut self, resource: impl Into<String>) -> Self {
+        self.opaque_resources.push(resource.into());
         self
     }
 
@@ -144,6 +154,7 @@ impl OidcProviderBuilder {
             .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
             .env("OIDC_RESOURCES", self.resources.join(" "))
             .env("OIDC_ACCESS_TOKEN_ALG", self.algorithm)
+            .env("OIDC_OPAQUE_RESOURCES", self.opaque_resources.join(" "))
             // The provider exits when this process goes away, however it goes.
             .env("OIDC_EXIT_ON_STDIN_CLOSE", "1")
             .stdin(Stdio::piped())
@@ -219,6 +230,7 @@ impl OidcProvider {
         OidcProviderBuilder {
             resources: Vec::new(),
             algorithm: "RS256",
+            opaque_resources: Vec::new(),
         }
     }
 

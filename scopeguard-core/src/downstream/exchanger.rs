@@ -310,7 +310,7 @@ impl Endpoint {
                     .url(http)
                     .await
                     .map_err(|error| unavailable(&Causes(&error)))?;
-                let request = credentials.form_post(&http.client, url, form);
+                let request = credentials.form_post(&http.client, url, form, "application/json");
                 let document = http
                     .send_accepting_client_errors(url, request)
                     .await

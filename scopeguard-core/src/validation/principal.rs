@@ -66,6 +66,8 @@ struct Inner {
     access_token: Option<Box<str>>,
     /// The key the token is bound to: its `cnf.jkt` (RFC 9449 §6).
     jkt: Option<Box<str>>,
+    /// The signed introspection answer (RFC 9701) the claims come from.
+    introspection_jwt: Option<Box<str>>,
 }
 
 impl Principal {
@@ -182,6 +184,18 @@ impl Principal {
         self.inner.access_token.as_deref()
     }
 
+    /// The signed introspection answer (RFC 9701) this principal was read
+    /// from, when the introspection validator asks for signed answers: a
+    /// JWT of the authorization server carrying the token's introspection
+    /// result, for a gateway to forward to the APIs behind it (the
+    /// phantom-token flow).
+    ///
+    /// It is a credential: [`Debug`](fmt::Debug) shows only whether there
+    /// is one, and scopeguard never logs it.
+    pub fn introspection_jwt(&self) -> Option<&str> {
+        self.inner.introspection_jwt.as_deref()
+    }
+
     /// The renderer of the authentication layer that admitted this
     /// principal, if one did: the scope checks further in answer a denial
     /// with its realm and body. A principal built by hand has none.
@@ -296,6 +310,10 @@ impl fmt::Debug for Principal {
             .field("claims", &ClaimNames(&self.inner.claims))
             .field("scope_count", &self.inner.scopes.len())
             .field("access_token", &Presence(self.inner.access_token.is_some()))
+            .field(
+                "introspection_jwt",
+                &Presence(self.inner.introspection_jwt.is_some()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -337,6 +355,8 @@ pub struct PrincipalBuilder {
     pub(crate) policy: Option<Arc<ScopePolicy>>,
     /// The raw access token, never shown by `Debug`.
     pub(crate) access_token: Option<Box<str>>,
+    /// The signed introspection answer the claims come from.
+    pub(crate) introspection_jwt: Option<Box<str>>,
 }
 
 impl PrincipalBuilder {
@@ -442,6 +462,7 @@ impl PrincipalBuilder {
                 policy: self.policy.unwrap_or_default(),
                 access_token: self.access_token,
                 jkt,
+                introspection_jwt: self.introspection_jwt,
             }),
             renderer: None,
         }

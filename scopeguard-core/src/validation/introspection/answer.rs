@@ -124,14 +124,18 @@ impl Checked {
         self.registered.exp()
     }
 
-    /// The principal, with `claims` (the answer's JSON) for typed access.
+    /// The principal, with `claims` (the answer's JSON) for typed access,
+    /// the signed answer `jwt` it was read from, if any, and the
+    /// `access_token` it stands for.
     pub(super) fn into_principal(
         self,
         claims: String,
+        jwt: Option<Box<str>>,
         policy: Arc<ScopePolicy>,
         access_token: &str,
     ) -> Principal {
         self.registered
+            .with_introspection_jwt(jwt)
             .into_principal(self.scopes, claims, policy, access_token)
     }
 }

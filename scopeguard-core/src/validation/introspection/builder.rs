@@ -12,11 +12,12 @@ use super::client_auth::{ClientAuthentication, ClientCredentials};
 use super::config_error::{IntrospectionConfigError, IntrospectionConfigProblem};
 use super::endpoint::Endpoint;
 use super::introspection_validator::{Config, IntrospectionValidator};
+use super::jwt_answer::{JWT_ANSWER_MEDIA_TYPE, JwtAnswerRules};
 use super::single_flight::SingleFlight;
 use super::{DEFAULT_CACHE_BYTES, DEFAULT_CACHE_TTL, DEFAULT_NEGATIVE_CACHE_TTL, DEFAULT_RETRY_AFTER};
 use crate::ScopePolicy;
-use crate::validation::jwt::DEFAULT_LEEWAY;
-use crate::validation::keys::HttpFetchSettings;
+use crate::validation::jwt::{Algorithm, DEFAULT_ALGORITHMS, DEFAULT_LEEWAY};
+use crate::validation::keys::{HttpFetchSettings, KeySource};
 
 /// Builds an [`IntrospectionValidator`], reporting every configuration
 /// problem at once.
@@ -69,6 +70,8 @@ pub struct IntrospectionValidatorBuilder {
     cache_enabled: bool,
     retry_after: Duration,
     http: HttpFetchSettings,
+    jwt_answer_keys: Option<Arc<dyn KeySource>>,
+    jwt_answer_algorithms: Vec<Algorithm>,
 }
 
 /// The client secret, never shown.
@@ -98,6 +101,8 @@ impl IntrospectionValidatorBuilder {
             cache_enabled: true,
             retry_after: DEFAULT_RETRY_AFTER,
             http: HttpFetchSettings::for_introspection(),
+            jwt_answer_keys: None,
+            jwt_answer_algorithms: DEFAULT_ALGORITHMS.to_vec(),
         }
     }
 
@@ -222,6 +227,45 @@ impl IntrospectionValidatorBuilder {
         self
     }
 
+    /// Asks for signed answers (RFC 9701): the endpoint is called with
+    /// `Accept: application/token-introspection+jwt`, and its answer must be
+    /// a JWT signed by a key of `keys` (the authorization server's key set,
+    /// fetched like an access token's: a
+    /// [`JwksSource`](crate::validation::keys::JwksSource) from a JWKS URL
+    /// or by discovery), with the header `typ` `token-introspection+jwt`,
+    /// `iss` the configured [issuer](Self::issuer), `aud` containing this
+    /// client's id, and an `iat` not in the future (with the leeway). Its
+    /// `token_introspection` claim is then the RFC 7662 answer, checked as
+    /// usual, and the JWT is kept on the principal
+    /// ([`Principal::introspection_jwt`](crate::Principal::introspection_jwt)).
+    ///
+    /// An answer failing one of those checks is not trusted: the token is
+    /// answered as for a failing endpoint (503 with `Retry-After`, a `warn!`
+    /// naming the check), never accepted, never cached. A verified answer
+    /// saying `active: false` is an inactive token (401). Plain JSON answers
+    /// are then refused like any malformed answer.
+    ///
+    /// Requires the issuer: [`disable_issuer_check`](Self::disable_issuer_check)
+    /// is a configuration problem with signed answers.
+    pub fn jwt_answers(self, keys: impl KeySource) -> Self {
+        self.jwt_answers_with_shared_keys(Arc::new(keys))
+    }
+
+    /// Like [`jwt_answers`](Self::jwt_answers), with a key source shared
+    /// with other code (such as the [`JwtValidator`](crate::JwtValidator) of
+    /// the same issuer's access tokens).
+    pub fn jwt_answers_with_shared_keys(mut self, keys: Arc<dyn KeySource>) -> Self {
+        self.jwt_answer_keys = Some(keys);
+        self
+    }
+
+    /// The algorithms a signed answer may be signed with (default
+    /// [`DEFAULT_ALGORITHMS`]: every asymmetric one).
+    pub fn jwt_answer_algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.jwt_answer_algorithms = algorithms.into_iter().collect();
+        self
+    }
+
     crate::validation::keys::remote::http_settings::http_fetch_setters!(for_introspection);
 
     /// Checks the configuration and builds the validator.
@@ -257,11 +301,33 @@ impl IntrospectionValidatorBuilder {
                 problems.push(IntrospectionConfigProblem::ZeroDuration { setting });
             }
         }
+        if self.jwt_answer_keys.is_some() {
+            if !self.claims.issuer.is_checked() {
+                problems.push(IntrospectionConfigProblem::JwtAnswersWithoutIssuer);
+            }
+            if self.jwt_answer_algorithms.is_empty() {
+                problems.push(IntrospectionConfigProblem::NoJwtAnswerAlgorithm);
+            }
+        }
         let http = self.http.into_http(&mut problems);
         let (Some(url), Some(http), Some(id), Some(Secret(secret)), true) =
             (url, http, self.client_id, self.client_secret, problems.is_empty())
         else {
             return Err(IntrospectionConfigError { problems });
+        };
+        let rules = self.claims.into_rules(self.leeway.as_secs());
+        let jwt_answers = self.jwt_answer_keys.map(|keys| JwtAnswerRules {
+            keys,
+            algorithms: self.jwt_answer_algorithms.into(),
+            issuer: rules.issuer.clone().unwrap_or_default(),
+            client_id: id.clone().into(),
+            leeway: self.leeway.as_secs(),
+            max_age: None,
+        });
+        let accept = if jwt_answers.is_some() {
+            JWT_ANSWER_MEDIA_TYPE
+        } else {
+            "application/json"
         };
 
         Ok(IntrospectionValidator::from_config(Config {
@@ -269,8 +335,10 @@ impl IntrospectionValidatorBuilder {
                 url,
                 http,
                 credentials: ClientCredentials::new(id, secret, self.authentication),
+                accept,
             },
-            rules: self.claims.into_rules(self.leeway.as_secs()),
+            rules,
+            jwt_answers,
             policy: self.policy.unwrap_or_default(),
             cache: self.cache_enabled.then(|| AnswerCache::new(self.cache)),
             retry_after: self.retry_after,
@@ -280,83 +348,5 @@ impl IntrospectionValidatorBuilder {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::validation::jwt::AudienceProblem;
-
-    #[test]
-    fn every_problem_is_reported_at_once() {
-        let error = IntrospectionValidatorBuilder::new("https://idp.example/introspect".into())
-            .client_credentials("", "")
-            .issuer("")
-            .disable_issuer_check()
-            .audience("")
-            .disable_audience_check()
-            .allow_missing_audience()
-            .timeout(Duration::ZERO)
-            .cache_ttl(Duration::ZERO)
-            .cache_max_bytes(0)
-            .max_body_size(0)
-            .build()
-            .unwrap_err();
-        assert_eq!(
-            error.problems(),
-            [
-                IntrospectionConfigProblem::EmptyClientId,
-                IntrospectionConfigProblem::EmptyClientSecret,
-                IntrospectionConfigProblem::IssuerWithoutIssuerCheck,
-                IntrospectionConfigProblem::EmptyIssuer,
-                IntrospectionConfigProblem::Audience(AudienceProblem::AudiencesWithoutAudienceCheck),
-                IntrospectionConfigProblem::Audience(AudienceProblem::EmptyAudience),
-                IntrospectionConfigProblem::MissingAudienceAllowedWithoutAudienceCheck,
-                IntrospectionConfigProblem::EmptyCache,
-                IntrospectionConfigProblem::ZeroDuration { setting: "cache_ttl" },
-                IntrospectionConfigProblem::ZeroDuration { setting: "timeout" },
-                IntrospectionConfigProblem::ZeroBodySize,
-            ]
-        );
-    }
-
-    #[test]
-    fn only_absolute_http_urls_are_endpoints() {
-        for endpoint in [
-            "",
-            "idp.example/introspect",
-            "ftp://idp.example/x",
-            "data:text/plain,x",
-        ] {
-            let error = IntrospectionValidatorBuilder::new(endpoint.into())
-                .client_credentials("id", "secret")
-                .disable_issuer_check()
-                .disable_audience_check()
-                .build()
-                .unwrap_err();
-            assert_eq!(
-                error.problems(),
-                [IntrospectionConfigProblem::InvalidEndpoint],
-                "{endpoint}"
-            );
-        }
-    }
-
-    #[test]
-    fn debug_never_shows_the_secret() {
-        let builder = IntrospectionValidatorBuilder::new("https://idp.example/introspect".into())
-            .client_credentials("orders-api", "hunter2-secret");
-        let debug = format!("{builder:?}");
-        assert!(
-            debug.contains("orders-api") && !debug.contains("hunter2"),
-            "{debug}"
-        );
-        let validator = builder
-            .issuer("https://idp.example")
-            .disable_audience_check()
-            .build()
-            .unwrap();
-        let debug = format!("{validator:?}");
-        assert!(
-            debug.contains("orders-api") && !debug.contains("hunter2"),
-            "{debug}"
-        );
-    }
-}
+#[path = "builder_tests.rs"]
+mod tests;

@@ -58,18 +58,25 @@ impl ClientCredentials {
     /// The introspection request for `token` (RFC 7662 §2.1): a form post of
     /// `token` and `token_type_hint=access_token`, asking for JSON, with the
     /// client authenticated.
-    pub(super) fn request(&self, client: &Client, url: &Url, token: &str) -> RequestBuilder {
+    pub(super) fn request(&self, client: &Client, url: &Url, token: &str, accept: &str) -> RequestBuilder {
         self.form_post(
             client,
             url,
             &[("token", token), ("token_type_hint", "access_token")],
+            accept,
         )
     }
 
-    /// A form post of `pairs` to `url`, asking for JSON, with the client
+    /// A form post of `pairs` to `url`, asking for `accept`, with the client
     /// authenticated: in the `Authorization` header, or as `client_id` and
     /// `client_secret` after `pairs` (RFC 6749 §2.3.1).
-    pub(crate) fn form_post(&self, client: &Client, url: &Url, pairs: &[(&str, &str)]) -> RequestBuilder {
+    pub(crate) fn form_post(
+        &self,
+        client: &Client,
+        url: &Url,
+        pairs: &[(&str, &str)],
+        accept: &str,
+    ) -> RequestBuilder {
         let mut form = form_urlencoded::Serializer::new(String::new());
         form.extend_pairs(pairs);
         if self.method == ClientAuthentication::ClientSecretPost {
@@ -78,7 +85,7 @@ impl ClientCredentials {
         }
         let request = client
             .post(url.clone())
-            .header(ACCEPT, "application/json")
+            .header(ACCEPT, accept)
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(form.finish());
         match &self.basic {

@@ -47,6 +47,13 @@ pub enum IntrospectionConfigProblem {
     /// The largest answer accepted is zero bytes.
     #[error("the largest answer accepted is zero bytes")]
     ZeroBodySize,
+    /// Signed answers are asked for, yet the issuer check is disabled: a
+    /// signed answer's `iss` must be the configured issuer.
+    #[error("signed answers are asked for, yet no issuer is checked")]
+    JwtAnswersWithoutIssuer,
+    /// Signed answers are asked for with no algorithm allowed.
+    #[error("signed answers are asked for with no algorithm allowed")]
+    NoJwtAnswerAlgorithm,
     /// The default HTTP client could not be built.
     #[error("the HTTP client could not be built: {0}")]
     HttpClient(String),

@@ -12,6 +12,9 @@ pub(super) struct Endpoint {
     pub(super) url: Url,
     pub(super) http: Http,
     pub(super) credentials: ClientCredentials,
+    /// The media type asked for: `application/json`, or
+    /// `application/token-introspection+jwt` for signed answers.
+    pub(super) accept: &'static str,
 }
 
 impl Endpoint {
@@ -19,7 +22,9 @@ impl Endpoint {
     /// timeout and the size limit, or why not. The token travels in the
     /// request body only, never in the URL or in an error.
     pub(super) async fn introspect(&self, token: &str) -> Result<Vec<u8>, FetchError> {
-        let request = self.credentials.request(&self.http.client, &self.url, token);
+        let request = self
+            .credentials
+            .request(&self.http.client, &self.url, token, self.accept);
         let document = self.http.send(&self.url, request).await?;
         Ok(document.body)
     }
@@ -32,6 +37,7 @@ impl fmt::Debug for Endpoint {
             .field("timeout", &self.http.timeout)
             .field("max_body_size", &self.http.max_body_size)
             .field("credentials", &self.credentials)
+            .field("accept", &self.accept)
             .finish_non_exhaustive()
     }
 }

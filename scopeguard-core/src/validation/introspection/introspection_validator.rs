@@ -9,6 +9,7 @@ use super::answer::{Answer, AnswerRules, MalformedAnswer};
 use super::answer_cache::{AnswerCache, TokenHash};
 use super::builder::IntrospectionValidatorBuilder;
 use super::endpoint::Endpoint;
+use super::jwt_answer::JwtAnswerRules;
 use super::single_flight::SingleFlight;
 use crate::error::{InvalidToken, Unavailable};
 use crate::validation::keys::remote::fetch::Causes;
@@ -34,6 +35,8 @@ pub struct IntrospectionValidator {
 pub(super) struct Config {
     pub(super) endpoint: Endpoint,
     pub(super) rules: AnswerRules,
+    /// Set when signed answers (RFC 9701) are asked for.
+    pub(super) jwt_answers: Option<JwtAnswerRules>,
     pub(super) policy: Arc<ScopePolicy>,
     pub(super) cache: Option<AnswerCache>,
     pub(super) retry_after: Duration,
@@ -109,8 +112,15 @@ impl Config {
             .introspect(token)
             .await
             .map_err(|error| self.unavailable(&Causes(&error)))?;
-        let json = String::from_utf8(body).map_err(|_| self.unavailable(&MalformedAnswer::NotUtf8))?;
+        let text = String::from_utf8(body).map_err(|_| self.unavailable(&MalformedAnswer::NotUtf8))?;
         let now = unix_now();
+        let (json, jwt) = match &self.jwt_answers {
+            None => (text, None),
+            Some(rules) => match rules.verify(text.trim_ascii(), now).await {
+                Ok(json) => (json, Some(text.trim_ascii().into())),
+                Err(problem) => return Err(self.unavailable(&problem)),
+            },
+        };
         let checked = match Answer::parse(&json) {
             Err(malformed) => return Err(self.unavailable(&malformed)),
             Ok(Answer::Inactive) => Err(InvalidToken::Inactive),
@@ -119,7 +129,7 @@ impl Config {
         match checked {
             Ok(checked) => {
                 let exp = checked.exp();
-                let principal = checked.into_principal(json, Arc::clone(&self.policy), token);
+                let principal = checked.into_principal(json, jwt, Arc::clone(&self.policy), token);
                 if let Some(cache) = &self.cache {
                     cache.accept(hash, principal.clone(), exp, now);
                 }
@@ -163,6 +173,7 @@ impl fmt::Debug for IntrospectionValidator {
         f.debug_struct("IntrospectionValidator")
             .field("endpoint", &config.endpoint)
             .field("rules", &config.rules)
+            .field("jwt_answers", &config.jwt_answers)
             .field("policy", &config.policy)
             .field("cache", &config.cache)
             .field("retry_after", &config.retry_after)

@@ -49,6 +49,48 @@
 //!    configured audience, and present unless
 //!    [`allow_missing_audience`](IntrospectionValidatorBuilder::allow_missing_audience)
 //!    relaxes that; `scope` a space-delimited string of valid scopes.
+//!
+//! # Signed answers (RFC 9701)
+//!
+//! With [`jwt_answers`](IntrospectionValidatorBuilder::jwt_answers) the
+//! validator asks for `application/token-introspection+jwt` and the answer
+//! must be a JWT signed by the authorization server (its keys from a
+//! [`KeySource`](crate::validation::keys::KeySource): a JWKS URL or
+//! discovery, as for access tokens), with `typ` `token-introspection+jwt`,
+//! `iss` the configured issuer, `aud` this client's id and an `iat` not in
+//! the future. Its `token_introspection` claim is then read as above, and
+//! the JWT is kept on the principal
+//! ([`Principal::introspection_jwt`](crate::Principal::introspection_jwt)),
+//! for a gateway to forward (the phantom-token flow). Which answer means
+//! what:
+//!
+//! | the answer | the validation |
+//! | --- | --- |
+//! | not a JWT, wrong `typ`, bad signature, wrong `iss` or `aud`, no or future `iat`, no `token_introspection` object, keys never obtained | endpoint failure: 503 `temporarily_unavailable`, `warn!` naming the check, not cached |
+//! | trusted, `active: false` | [`InvalidToken::Inactive`](crate::error::InvalidToken::Inactive): 401 `invalid_token` |
+//! | trusted, `active: true` | the members checked as in a plain answer |
+//!
+//! An untrusted answer says nothing about the token, so it is not the
+//! token's fault: a 401 would make the client throw away a token that may
+//! be fine.
+//!
+//! ```no_run
+//! use scopeguard_core::validation::introspection::IntrospectionValidator;
+//! use scopeguard_core::validation::keys::JwksSource;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let keys = JwksSource::discover("https://idp.example.com").build().await?;
+//! let validator = IntrospectionValidator::builder("https://idp.example.com/oauth2/introspect")
+//!     .client_credentials("gateway", "the client secret")
+//!     .issuer("https://idp.example.com")
+//!     .audience("orders-api")
+//!     .jwt_answers(keys)
+//!     .build()?;
+//! let principal = validator.validate("an opaque token").await?;
+//! let phantom_token = principal.introspection_jwt();
+//! # Ok(())
+//! # }
+//! ```
 
 mod answer;
 pub(crate) mod answer_cache;
@@ -57,7 +99,9 @@ mod claim_settings;
 pub(crate) mod client_auth;
 mod config_error;
 mod endpoint;
+mod introspection_jwt_validator;
 mod introspection_validator;
+mod jwt_answer;
 mod jwt_or_introspection;
 pub(crate) mod single_flight;
 
@@ -68,6 +112,9 @@ pub use crate::validation::keys::HttpFetchSettings;
 pub use builder::IntrospectionValidatorBuilder;
 pub use client_auth::ClientAuthentication;
 pub use config_error::{IntrospectionConfigError, IntrospectionConfigProblem};
+pub use introspection_jwt_validator::{
+    DEFAULT_INTROSPECTION_JWT_MAX_AGE, IntrospectionJwtValidator, IntrospectionJwtValidatorBuilder,
+};
 pub use introspection_validator::IntrospectionValidator;
 pub use jwt_or_introspection::JwtOrIntrospection;
 

@@ -124,6 +124,13 @@ impl RegisteredClaims {
         self.0.exp
     }
 
+    /// These claims, read from the signed introspection answer `jwt`.
+    #[cfg(feature = "introspection")]
+    pub(crate) fn with_introspection_jwt(mut self, jwt: Option<Box<str>>) -> Self {
+        self.0.introspection_jwt = jwt;
+        self
+    }
+
     /// The principal: these claims, the granted `scopes`, `claims` (the
     /// document's JSON) for typed access, and the `policy` scopes are
     /// matched under. A future `auth_time` meets a step-up `max_age` only
