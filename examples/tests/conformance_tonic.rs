@@ -282,3 +282,134 @@ async fn the_metadata_document_stays_http_on_the_same_port() {
         })
     );
 }
+
+/// `conformance-tonic` with `SCOPEGUARD_DPOP=mode`.
+async fn start_with_dpop(issuer: &TestIssuer, jwks_url: &str, mode: &str) -> ConformanceServer {
+    let env = [
+        ("SCOPEGUARD_ISSUER", issuer.issuer()),
+        ("SCOPEGUARD_AUDIENCE", issuer.audience()),
+        ("SCOPEGUARD_JWKS_URL", jwks_url),
+        ("SCOPEGUARD_DPOP", mode),
+    ];
+    ConformanceServer::start("conformance-tonic", PROGRAM, &env).await
+}
+
+/// A call carrying `Authorization: DPoP token` and the `DPoP` proof.
+fn dpop_call(token: &str, proof: &str) -> Request<Empty> {
+    let mut request = call(Some(&format!("DPoP {token}")));
+    request
+        .metadata_mut()
+        .insert("dpop", proof.parse().expect("ASCII metadata"));
+    request
+}
+
+#[tokio::test]
+async fn dpop_and_bearer_calls_are_told_apart_as_for_http() {
+    use scopeguard_core::test_util::DpopKey;
+
+    let issuer = TestIssuer::new();
+    let jwks = serve_jwks(&issuer).await;
+    let required = start_with_dpop(&issuer, &jwks, "required").await;
+    let mut required_client = client(&required).await;
+    let key = DpopKey::es256();
+    let uri = format!(
+        "{}/scopeguard.conformance.v1.Conformance/OrderItems",
+        required.base()
+    );
+
+    // A bound token with a proof for this method's URI: allowed.
+    let token = issuer
+        .token()
+        .sub("alice")
+        .scopes("order")
+        .dpop_bound(&key)
+        .sign();
+    let proof = key.proof("POST", &uri, &token).sign();
+    let answer = required_client
+        .order_items(dpop_call(&token, &proof))
+        .await
+        .expect("a DPoP call with a valid proof is allowed")
+        .into_inner();
+    assert_eq!(
+        (answer.route.as_str(), answer.sub.as_str()),
+        ("order-items", "alice")
+    );
+
+    // The same proof again: replayed, UNAUTHENTICATED with a DPoP challenge.
+    let replayed = required_client
+        .order_items(dpop_call(&token, &proof))
+        .await
+        .unwrap_err();
+    assert_eq!(replayed.code(), Code::Unauthenticated);
+    let text = challenge(&replayed, &required).expect("a challenge");
+    assert!(
+        text.starts_with("DPoP ") && text.contains(r#"error="invalid_dpop_proof""#),
+        "{text}"
+    );
+
+    // A proof for another method's URI: refused.
+    let other = key
+        .proof(
+            "POST",
+            &format!("{}/scopeguard.conformance.v1.Conformance/Me", required.base()),
+            &token,
+        )
+        .sign();
+    let status = required_client
+        .order_items(dpop_call(&token, &other))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Unauthenticated);
+
+    // Bound, proven, but without the scope: PERMISSION_DENIED in a DPoP challenge.
+    let reader = issuer.token().scopes("profile").dpop_bound(&key).sign();
+    let proof = key.proof("POST", &uri, &reader).sign();
+    let status = required_client
+        .order_items(dpop_call(&reader, &proof))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::PermissionDenied);
+    let text = challenge(&status, &required).expect("a challenge");
+    assert!(
+        text.starts_with("DPoP ")
+            && text.contains(r#"error="insufficient_scope""#)
+            && text.contains(r#"scope="order:item""#),
+        "{text}"
+    );
+
+    // Required mode: a Bearer call is UNAUTHENTICATED with a DPoP challenge.
+    let bearer = issuer.token().scopes("order").sign();
+    let status = invoke(
+        &mut required_client,
+        "order-items",
+        Some(&format!("Bearer {bearer}")),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), Code::Unauthenticated);
+    let text = challenge(&status, &required).expect("a challenge");
+    assert!(
+        text.starts_with("DPoP ") && text.contains(r#"error="invalid_token""#),
+        "{text}"
+    );
+
+    // Allowed mode: a Bearer call still works, a bound token as Bearer never does.
+    let allowed = start_with_dpop(&issuer, &jwks, "allowed").await;
+    let mut allowed_client = client(&allowed).await;
+    let answer = invoke(
+        &mut allowed_client,
+        "order-items",
+        Some(&format!("Bearer {bearer}")),
+    )
+    .await
+    .expect("a bearer call is allowed in Allowed mode");
+    assert_eq!(answer.route, "order-items");
+    let status = invoke(
+        &mut allowed_client,
+        "order-items",
+        Some(&format!("Bearer {token}")),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), Code::Unauthenticated);
+}

@@ -39,6 +39,7 @@
 mod config;
 mod digest;
 mod htu;
+mod member;
 mod mode;
 mod nonce;
 mod proof;

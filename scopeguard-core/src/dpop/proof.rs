@@ -23,12 +23,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::Algorithm;
 use serde::Deserialize;
-use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::DpopConfig;
 use super::digest::constant_time_eq;
 use super::htu::normalize_uri;
+use super::member::Member;
 use super::proof_key::ProofKey;
 use crate::AuthError;
 use crate::error::DpopProofError;
@@ -59,22 +59,32 @@ pub(crate) struct CheckedProof {
 
 #[derive(Deserialize)]
 struct Header<'a> {
-    typ: Option<Value>,
-    alg: Option<Value>,
+    #[serde(borrow)]
+    typ: Option<Member<'a>>,
+    #[serde(borrow)]
+    alg: Option<Member<'a>>,
     #[serde(borrow)]
     jwk: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
-struct Claims {
-    jti: Option<Value>,
-    htm: Option<Value>,
-    htu: Option<Value>,
-    iat: Option<Value>,
-    nbf: Option<Value>,
-    exp: Option<Value>,
-    ath: Option<Value>,
-    nonce: Option<Value>,
+struct Claims<'a> {
+    #[serde(borrow)]
+    jti: Option<Member<'a>>,
+    #[serde(borrow)]
+    htm: Option<Member<'a>>,
+    #[serde(borrow)]
+    htu: Option<Member<'a>>,
+    #[serde(borrow)]
+    iat: Option<Member<'a>>,
+    #[serde(borrow)]
+    nbf: Option<Member<'a>>,
+    #[serde(borrow)]
+    exp: Option<Member<'a>>,
+    #[serde(borrow)]
+    ath: Option<Member<'a>>,
+    #[serde(borrow)]
+    nonce: Option<Member<'a>>,
 }
 
 /// Runs checks 1 to 12 on `proof` for `target`.
@@ -91,17 +101,17 @@ pub(crate) fn check_proof(
     };
     let header_bytes = decode(header_b64)?;
     let header: Header<'_> = serde_json::from_slice(&header_bytes).map_err(|_| DpopProofError::Malformed)?;
-    let claims: Claims =
-        serde_json::from_slice(&decode(claims_b64)?).map_err(|_| DpopProofError::Malformed)?;
+    let claims_bytes = decode(claims_b64)?;
+    let claims: Claims<'_> = serde_json::from_slice(&claims_bytes).map_err(|_| DpopProofError::Malformed)?;
 
-    let typ = header.typ.as_ref().and_then(Value::as_str);
+    let typ = header.typ.as_ref().and_then(Member::as_str);
     if !typ.is_some_and(|typ| typ.eq_ignore_ascii_case("dpop+jwt")) {
         return Err(DpopProofError::InvalidType.into());
     }
     let alg = header
         .alg
         .as_ref()
-        .and_then(Value::as_str)
+        .and_then(Member::as_str)
         .and_then(asymmetric_algorithm)
         .filter(|alg| config.algorithms.contains(alg))
         .ok_or(DpopProofError::AlgorithmNotAllowed)?;
@@ -115,16 +125,16 @@ pub(crate) fn check_proof(
         return Err(DpopProofError::InvalidSignature.into());
     }
 
-    let jti = match claims.jti {
-        Some(Value::String(jti)) if !jti.is_empty() && jti.chars().count() <= MAX_JTI_CHARS => jti,
+    let jti = match claims.jti.and_then(Member::into_text) {
+        Some(jti) if !jti.is_empty() && jti.chars().count() <= MAX_JTI_CHARS => jti.into_owned(),
         _ => return Err(DpopProofError::InvalidJti.into()),
     };
-    if claims.htm.as_ref().and_then(Value::as_str) != Some(target.method) {
+    if claims.htm.as_ref().and_then(Member::as_str) != Some(target.method) {
         return Err(DpopProofError::MethodMismatch.into());
     }
     // A proof naming the request URI in normal form, as most clients
     // write it, matches without being normalised again.
-    let htu = claims.htu.as_ref().and_then(Value::as_str);
+    let htu = claims.htu.as_ref().and_then(Member::as_str);
     let matches = match (htu, target.htu) {
         (Some(htu), Some(target)) => htu == target || normalize_uri(htu).as_deref() == Some(target),
         _ => false,
@@ -149,11 +159,14 @@ pub(crate) fn check_proof(
     if !nbf_ok || !exp_ok {
         return Err(DpopProofError::NotValidNow.into());
     }
-    let ath = claims.ath.as_ref().and_then(Value::as_str).unwrap_or_default();
+    let ath = claims.ath.as_ref().and_then(Member::as_str).unwrap_or_default();
     if !constant_time_eq(ath.as_bytes(), config.token_hashes.ath(target.token).as_bytes()) {
         return Err(DpopProofError::AccessTokenHashMismatch.into());
     }
-    let nonce = claims.nonce.as_ref().and_then(Value::as_str).map(str::to_owned);
+    let nonce = claims
+        .nonce
+        .and_then(Member::into_text)
+        .map(std::borrow::Cow::into_owned);
     if let Some(nonces) = &config.nonces
         && !nonce
             .as_deref()
@@ -179,7 +192,7 @@ fn decode(part: &str) -> Result<Vec<u8>, DpopProofError> {
 }
 
 /// A `NumericDate` as whole seconds (a fraction is dropped).
-fn seconds(value: Option<&Value>) -> Option<i128> {
+fn seconds(value: Option<&Member<'_>>) -> Option<i128> {
     let number = value?.as_number()?;
     if let Some(integer) = number.as_i64() {
         return Some(i128::from(integer));

@@ -486,6 +486,10 @@ impl fmt::Debug for PrincipalBuilder {
             .field("claims", &self.claims)
             .field("policy", &self.policy)
             .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "introspection_jwt",
+                &self.introspection_jwt.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
