@@ -21,6 +21,7 @@ use scopeguard_axum::core::Requirement;
 use scopeguard_axum::{
     AuthLayer, AuthRejection, Authenticator, Principal, RequireScope, Scoped, metadata, requires_scope, scope,
 };
+use scopeguard_examples::conformance;
 use scopeguard_examples::conformance::bodies::{MeBody, OrdersBody, RouteBody, View};
 use scopeguard_examples::conformance::config::ConformanceConfig;
 use scopeguard_examples::conformance::downstream::{
@@ -175,13 +176,7 @@ impl Layers {
 
 async fn run() -> Result<(), StartupError> {
     let config = ConformanceConfig::from_env()?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|source| StartupError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(StartupError::Serve)?;
+    let (listener, addr) = conformance::bind(&config).await?;
 
     let policy = Arc::new(validators::policy()?);
     let jwt = validators::jwt_validator(&config, Arc::clone(&policy)).await?;

@@ -29,6 +29,7 @@ use scopeguard_core::Principal;
 use scopeguard_core::grpc::{MethodScopes, RequestPrincipal, UnknownMethods};
 use scopeguard_core::request::Authenticator;
 use scopeguard_core::tower::{AuthLayer, RequireScope};
+use scopeguard_examples::conformance;
 use scopeguard_examples::conformance::config::ConformanceConfig;
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
 use scopeguard_examples::conformance::{
@@ -113,13 +114,7 @@ impl Layers {
 
 async fn run() -> Result<(), StartupError> {
     let config = ConformanceConfig::from_env()?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|source| StartupError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(StartupError::Serve)?;
+    let (listener, addr) = conformance::bind(&config).await?;
 
     let policy = Arc::new(validators::policy()?);
     let jwt = validators::jwt_validator(&config, policy).await?;

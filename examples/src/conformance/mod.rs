@@ -74,6 +74,21 @@ pub enum StartupError {
     Serve(#[source] std::io::Error),
 }
 
+/// Binds the tokio listener of a server configured by `config`, and the
+/// address it got (the port may have been chosen by the system).
+pub async fn bind(
+    config: &config::ConformanceConfig,
+) -> Result<(tokio::net::TcpListener, SocketAddr), StartupError> {
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| StartupError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartupError::Serve)?;
+    Ok((listener, addr))
+}
+
 /// Logs to stderr, at the level `RUST_LOG` says (default `info`).
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
