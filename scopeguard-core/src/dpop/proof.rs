@@ -27,10 +27,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::DpopConfig;
-use super::digest::constant_time_eq;
 use super::htu::normalize_uri;
 use super::proof_key::ProofKey;
 use crate::AuthError;
+use crate::digest::constant_time_eq;
 use crate::error::DpopProofError;
 
 /// The longest accepted `jti`, in characters.
