@@ -65,6 +65,9 @@ pub enum StartupError {
     /// The mTLS settings are invalid.
     #[error("invalid mTLS settings: {0}")]
     Mtls(String),
+    /// The TLS settings of a TLS-serving example are invalid.
+    #[error("invalid TLS settings: {0}")]
+    Tls(String),
     /// The listen address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
