@@ -219,12 +219,11 @@ impl<V: TokenValidator> Authenticator<V> {
         if read.dpop {
             #[cfg(feature = "dpop")]
             if let Some(dpop) = dpop {
-                let certificate = read_certificate(self.mtls_settings(), request);
                 return self.begin_dpop(
                     read.credentials,
                     read.raw_token,
                     DpopRequest::read(dpop, request),
-                    certificate,
+                    read_certificate(self.mtls_settings(), request),
                 );
             }
         }
