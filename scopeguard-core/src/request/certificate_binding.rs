@@ -10,7 +10,8 @@ pub(crate) type CertificateRead = Option<crate::mtls::request_check::MtlsRequest
 
 /// Without the `mtls` feature nothing is read.
 #[cfg(not(feature = "mtls"))]
-pub(crate) type CertificateRead = ();
+#[derive(Debug)]
+pub(crate) struct CertificateRead;
 
 /// Reads the client certificate of `request` when mTLS is configured.
 #[cfg(feature = "mtls")]
@@ -23,7 +24,9 @@ pub(crate) fn read_certificate(
 
 /// Without the `mtls` feature nothing is read.
 #[cfg(not(feature = "mtls"))]
-pub(crate) fn read_certificate(_: Option<&()>, _: &(impl super::RequestHead + ?Sized)) -> CertificateRead {}
+pub(crate) fn read_certificate(_: Option<&()>, _: &(impl super::RequestHead + ?Sized)) -> CertificateRead {
+    CertificateRead
+}
 
 /// Whether `principal`'s certificate binding, if any, holds for what was
 /// read. Without an mTLS configuration a certificate-bound token cannot be
@@ -41,7 +44,7 @@ pub(crate) fn bind_certificate(read: &CertificateRead, principal: &Principal) ->
         return read.bind(principal);
     }
     #[cfg(not(feature = "mtls"))]
-    let () = read;
+    let CertificateRead = read;
     if principal.x5t_s256().is_some() {
         tracing::info!(
             reason = crate::error::InvalidToken::CertificateMissing.label(),
