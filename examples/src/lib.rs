@@ -4,3 +4,4 @@ pub mod conformance;
 pub mod demo;
 pub mod gateway;
 pub mod grpc;
+pub mod tls;

@@ -39,6 +39,14 @@ impl RequestHead for Head<'_> {
     fn peer_ip(&self) -> Option<std::net::IpAddr> {
         self.0.peer_addr().map(|address| address.ip())
     }
+
+    /// The certificate an `on_connect` callback stored in the connection
+    /// data (SPEC §3.7).
+    fn peer_certificate(&self) -> Option<&[u8]> {
+        self.0
+            .conn_data::<scopeguard_core::request::PeerCertificate>()
+            .map(scopeguard_core::request::PeerCertificate::der)
+    }
 }
 
 /// A request's extensions, borrowed for reading.

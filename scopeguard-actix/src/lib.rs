@@ -78,4 +78,6 @@ pub use scopeguard_core::downstream;
 pub use scopeguard_core::dpop;
 #[cfg(feature = "utoipa")]
 pub use scopeguard_core::inventory::openapi;
+#[cfg(feature = "mtls")]
+pub use scopeguard_core::mtls;
 pub use scopeguard_core::prelude::*;

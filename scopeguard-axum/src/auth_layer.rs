@@ -68,7 +68,7 @@ fn axum_readers() -> ExtensionReaders {
 }
 
 /// The peer of a server started with `into_make_service_with_connect_info::<SocketAddr>()`.
-#[cfg(feature = "dpop")]
+#[cfg(any(feature = "dpop", feature = "mtls"))]
 fn peer_ip_of(extensions: &http::Extensions) -> Option<std::net::IpAddr> {
     use axum::extract::ConnectInfo;
 
@@ -77,8 +77,8 @@ fn peer_ip_of(extensions: &http::Extensions) -> Option<std::net::IpAddr> {
         .map(|ConnectInfo(address)| address.ip())
 }
 
-/// Without DPoP no one reads the peer.
-#[cfg(not(feature = "dpop"))]
+/// Without DPoP or mTLS no one reads the peer.
+#[cfg(not(any(feature = "dpop", feature = "mtls")))]
 fn peer_ip_of(_: &http::Extensions) -> Option<std::net::IpAddr> {
     None
 }

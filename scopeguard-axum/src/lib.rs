@@ -55,6 +55,8 @@ pub use rejection::AuthRejection;
 pub use require_scope::RequireScope;
 #[cfg(feature = "dpop")]
 pub use scopeguard_core::dpop;
+#[cfg(feature = "mtls")]
+pub use scopeguard_core::mtls;
 
 /// What the expansion of [`requires_scope`] names; not a public API.
 #[doc(hidden)]

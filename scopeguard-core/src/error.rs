@@ -119,6 +119,19 @@ pub enum InvalidToken {
     /// A `Bearer` token where only DPoP is accepted (SPEC §3.6, `Required` mode).
     #[error("this resource accepts DPoP-bound tokens only")]
     DpopRequired,
+    /// A token bound to a client certificate (`cnf.x5t#S256`) came without
+    /// one: no TLS client certificate, and no certificate header from a
+    /// trusted proxy (SPEC §3.7).
+    #[error("the token is bound to a client certificate and none was presented")]
+    CertificateMissing,
+    /// The presented client certificate is not the one the token's
+    /// `cnf.x5t#S256` names.
+    #[error("the token is bound to another client certificate")]
+    CertificateMismatch,
+    /// The presented client certificate cannot be read: a malformed header,
+    /// or bytes that are not a DER certificate.
+    #[error("the client certificate cannot be parsed")]
+    CertificateUnparsable,
 }
 
 impl InvalidToken {
@@ -146,6 +159,9 @@ impl InvalidToken {
             Self::UnboundTokenAsDpop => "unbound_token_as_dpop",
             Self::KeyBindingMismatch => "dpop_key_binding_mismatch",
             Self::DpopRequired => "dpop_required",
+            Self::CertificateMissing => "certificate_missing",
+            Self::CertificateMismatch => "certificate_mismatch",
+            Self::CertificateUnparsable => "certificate_unparsable",
         }
     }
 }

@@ -26,6 +26,8 @@
 #[cfg(all(feature = "jwt", not(any(feature = "aws-lc-rs", feature = "rust-crypto"))))]
 compile_error!("the `jwt` feature needs a crypto backend: enable `aws-lc-rs` (the default) or `rust-crypto`");
 
+#[cfg(any(feature = "dpop", feature = "mtls"))]
+mod digest;
 #[cfg(feature = "token-exchange")]
 #[cfg_attr(docsrs, doc(cfg(feature = "token-exchange")))]
 pub mod downstream;
@@ -37,6 +39,9 @@ pub mod error;
 #[cfg_attr(docsrs, doc(cfg(feature = "grpc")))]
 pub mod grpc;
 pub mod inventory;
+#[cfg(feature = "mtls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mtls")))]
+pub mod mtls;
 pub mod prelude;
 pub mod request;
 pub mod scopes;

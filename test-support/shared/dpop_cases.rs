@@ -113,11 +113,25 @@ pub(crate) const CASES: &[Case] = &[
     Case {
         name: "extra cnf members are ignored",
         request: |kit, path| {
-            let cnf = json!({"jkt": kit.key.thumbprint(), "x5t#S256": "ignored-here"});
+            // `x5t#S256` is a binding too (SPEC §3.7): `kid` and `jku` are not.
+            let cnf = json!({"jkt": kit.key.thumbprint(), "kid": "ignored-here", "jku": "https://keys.test"});
             let token = kit.issuer.token().scopes("order:item").claim("cnf", cnf).sign();
             dpop(&token, kit.proof("GET", path, &token).sign())
         },
         expect: Expect::Allowed,
+    },
+    Case {
+        name: "a token bound to a key and a certificate needs the certificate too",
+        request: |kit, path| {
+            let cnf = json!({"jkt": kit.key.thumbprint(), "x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"});
+            let token = kit.issuer.token().scopes("order:item").claim("cnf", cnf).sign();
+            dpop(&token, kit.proof("GET", path, &token).sign())
+        },
+        expect: Expect::Dpop(
+            401,
+            TOKEN,
+            "the token is bound to a client certificate and none was presented",
+        ),
     },
     Case {
         name: "a DPoP request without a proof is refused",

@@ -65,6 +65,8 @@ pub(crate) enum Expect {
     Bearer(u16, &'static str, &'static str),
     /// 403 for a missing `order:item`, in a `DPoP` challenge.
     DpopInsufficientScope,
+    /// 403 for a missing `order:item`, in a `Bearer` challenge.
+    BearerInsufficientScope,
 }
 
 impl Expect {
@@ -76,9 +78,16 @@ impl Expect {
                 assert!(answer.challenges.is_empty(), "{case}: {answer:?}");
                 return;
             }
-            Self::DpopInsufficientScope => {
+            Self::DpopInsufficientScope | Self::BearerInsufficientScope => {
+                let challenge = if matches!(self, Self::DpopInsufficientScope) {
+                    insufficient_scope_challenge()
+                } else {
+                    format!(
+                        r#"Bearer realm="{REALM}", error="insufficient_scope", error_description="insufficient scope", scope="order:item""#
+                    )
+                };
                 assert_eq!(answer.status, 403, "{case}: {answer:?}");
-                assert_eq!(answer.challenges, [insufficient_scope_challenge()], "{case}");
+                assert_eq!(answer.challenges, [challenge], "{case}");
                 assert_eq!(
                     answer.body,
                     r#"{"error":"insufficient_scope","error_description":"insufficient scope","scope":"order:item"}"#,

@@ -25,7 +25,7 @@ use scopeguard_examples::conformance::downstream::{
 };
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
 use scopeguard_examples::conformance::{
-    StartupError, announce, dpop_settings, fail, init_tracing, validators,
+    StartupError, announce, dpop_settings, fail, init_tracing, mtls_settings, validators,
 };
 
 const SERVER: &str = "conformance-actix";
@@ -245,6 +245,7 @@ async fn run() -> Result<(), StartupError> {
         .map(web::Data::new);
     let layers = Layers::new();
     let dpop = dpop_settings::dpop_config(addr).await?;
+    let mtls = mtls_settings::mtls_config()?;
     let site = ResourceSite::new(addr, &config, layers.scopes(), dpop)?;
 
     let shared_site = site.clone();
@@ -259,7 +260,8 @@ async fn run() -> Result<(), StartupError> {
                     .wrap(AuthMiddleware::from(
                         Authenticator::from_shared(Arc::clone(introspection))
                             .challenge(site.challenge.clone())
-                            .dpop(site.dpop.clone()),
+                            .dpop(site.dpop.clone())
+                            .mtls(mtls.clone()),
                     ))
                     .service(
                         web::resource("/orders/{id}/items")
@@ -275,7 +277,8 @@ async fn run() -> Result<(), StartupError> {
                 .wrap(AuthMiddleware::from(
                     Authenticator::from_shared(Arc::clone(&jwt))
                         .challenge(site.challenge.clone())
-                        .dpop(site.dpop.clone()),
+                        .dpop(site.dpop.clone())
+                        .mtls(mtls.clone()),
                 ))
                 .configure(move |config| protected(config, &layers, downstream.as_ref())),
         )

@@ -29,7 +29,7 @@ use scopeguard_examples::conformance::downstream::{
 };
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
 use scopeguard_examples::conformance::{
-    StartupError, announce, dpop_settings, fail, init_tracing, validators,
+    StartupError, announce, dpop_settings, fail, init_tracing, mtls_settings, validators,
 };
 
 const SERVER: &str = "conformance-axum";
@@ -188,6 +188,7 @@ async fn run() -> Result<(), StartupError> {
     let downstream = config.downstream.as_ref().map(Downstream::new).transpose()?;
     let layers = Layers::new();
     let dpop = dpop_settings::dpop_config(addr).await?;
+    let mtls = mtls_settings::mtls_config()?;
     let site = ResourceSite::new(addr, &config, layers.scopes(), dpop)?;
 
     let mut protected = Router::new()
@@ -218,7 +219,8 @@ async fn run() -> Result<(), StartupError> {
     let protected = protected.layer(AuthLayer::from(
         Authenticator::new(jwt)
             .challenge(site.challenge.clone())
-            .dpop(site.dpop.clone()),
+            .dpop(site.dpop.clone())
+            .mtls(mtls.clone()),
     ));
     let mut app = Router::new()
         .route("/health", get(health))
@@ -234,7 +236,8 @@ async fn run() -> Result<(), StartupError> {
                 .layer(AuthLayer::from(
                     Authenticator::new(introspection)
                         .challenge(site.challenge.clone())
-                        .dpop(site.dpop.clone()),
+                        .dpop(site.dpop.clone())
+                        .mtls(mtls.clone()),
                 )),
         );
     }

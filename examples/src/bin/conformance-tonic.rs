@@ -33,7 +33,7 @@ use scopeguard_examples::conformance;
 use scopeguard_examples::conformance::config::ConformanceConfig;
 use scopeguard_examples::conformance::site::{ResourceSite, RouteScopes};
 use scopeguard_examples::conformance::{
-    StartupError, announce, dpop_settings, fail, init_tracing, validators,
+    StartupError, announce, dpop_settings, fail, init_tracing, mtls_settings, validators,
 };
 use scopeguard_examples::grpc::conformance_proto::conformance_server::{Conformance, ConformanceServer};
 use scopeguard_examples::grpc::conformance_proto::{Answer, Empty};
@@ -120,6 +120,7 @@ async fn run() -> Result<(), StartupError> {
     let jwt = validators::jwt_validator(&config, policy).await?;
     let layers = Layers::new();
     let dpop = dpop_settings::dpop_config(addr).await?;
+    let mtls = mtls_settings::mtls_config()?;
     let site = ResourceSite::new(addr, &config, layers.scopes(), dpop)?;
 
     let service = ConformanceServer::new(ConformanceApi);
@@ -131,7 +132,8 @@ async fn run() -> Result<(), StartupError> {
         .layer(AuthLayer::from(
             Authenticator::new(jwt)
                 .challenge(site.challenge.clone())
-                .dpop(site.dpop.clone()),
+                .dpop(site.dpop.clone())
+                .mtls(mtls.clone()),
         ));
     let app = Router::new()
         .merge(metadata::router(site.document.clone()))

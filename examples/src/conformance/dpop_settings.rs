@@ -2,7 +2,7 @@
 //! environment: mode, nonces, `iat` window, public origin, trusted proxies
 //! and the Redis replay store.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use scopeguard_core::dpop::{DpopConfig, DpopMode, DpopNonces, RedisReplayStore};
@@ -19,8 +19,8 @@ pub const DPOP_NONCE_SECS: &str = "SCOPEGUARD_DPOP_NONCE_SECS";
 pub const DPOP_IAT_WINDOW_SECS: &str = "SCOPEGUARD_DPOP_IAT_WINDOW_SECS";
 /// `SCOPEGUARD_PUBLIC_ORIGIN`: the origin `htu` starts with (default `http://ADDR`).
 pub const PUBLIC_ORIGIN: &str = "SCOPEGUARD_PUBLIC_ORIGIN";
-/// `SCOPEGUARD_TRUSTED_PROXIES`: comma-separated IP addresses.
-pub const TRUSTED_PROXIES: &str = "SCOPEGUARD_TRUSTED_PROXIES";
+/// `SCOPEGUARD_TRUSTED_PROXIES`: comma-separated IP addresses, shared with mTLS.
+pub use super::mtls_settings::TRUSTED_PROXIES;
 /// `SCOPEGUARD_REDIS_URL`: the Redis replay store, shared by instances.
 pub const REDIS_URL: &str = "SCOPEGUARD_REDIS_URL";
 
@@ -53,18 +53,7 @@ pub async fn dpop_config(addr: SocketAddr) -> Result<DpopConfig, StartupError> {
         DpopConfig::DEFAULT_IAT_WINDOW.as_secs(),
         &mut problems,
     );
-    let mut proxies = Vec::new();
-    for proxy in var(TRUSTED_PROXIES)
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|proxy| !proxy.is_empty())
-    {
-        match proxy.parse::<IpAddr>() {
-            Ok(ip) => proxies.push(ip),
-            Err(_) => problems.push(format!("{TRUSTED_PROXIES}: not an IP address")),
-        }
-    }
+    let proxies = super::mtls_settings::trusted_proxies(&mut problems);
     let mut builder = DpopConfig::builder()
         .mode(mode)
         .public_origin(var(PUBLIC_ORIGIN).unwrap_or_else(|| format!("http://{addr}")))

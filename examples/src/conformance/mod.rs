@@ -11,6 +11,7 @@ pub mod config;
 pub mod downstream;
 mod downstream_settings;
 pub mod dpop_settings;
+pub mod mtls_settings;
 pub mod site;
 pub mod validators;
 
@@ -61,6 +62,12 @@ pub enum StartupError {
     /// The DPoP settings are invalid, or the Redis replay store unreachable.
     #[error("invalid DPoP settings: {0}")]
     Dpop(String),
+    /// The mTLS settings are invalid.
+    #[error("invalid mTLS settings: {0}")]
+    Mtls(String),
+    /// The TLS settings of a TLS-serving example are invalid.
+    #[error("invalid TLS settings: {0}")]
+    Tls(String),
     /// The listen address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

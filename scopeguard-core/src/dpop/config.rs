@@ -1,7 +1,6 @@
 //! The DPoP settings of an authentication step (SPEC §3.6).
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +12,7 @@ use super::nonce::DpopNonces;
 use super::proof_key::{ProofKeyCache, TokenHashCache};
 use super::replay::{MemoryReplayStore, ReplayStore};
 use crate::error::challenge::DpopChallenge;
+use crate::request::TrustedProxies;
 
 /// The DPoP settings of an [`Authenticator`](crate::request::Authenticator).
 ///
@@ -39,7 +39,7 @@ pub struct DpopConfig {
     pub(crate) iat_window: u64,
     pub(crate) leeway: u64,
     pub(crate) public_origin: Box<str>,
-    pub(crate) trusted_proxies: Vec<IpAddr>,
+    pub(crate) trusted_proxies: TrustedProxies,
     pub(crate) nonces: Option<DpopNonces>,
     pub(crate) replay: Arc<dyn ReplayStore>,
     pub(crate) keys: Arc<ProofKeyCache>,
@@ -73,7 +73,7 @@ impl DpopConfig {
             iat_window: Self::DEFAULT_IAT_WINDOW.as_secs(),
             leeway: Self::DEFAULT_LEEWAY.as_secs(),
             public_origin: "".into(),
-            trusted_proxies: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
             nonces: None,
             replay: Arc::new(MemoryReplayStore::default()),
             keys: Arc::new(ProofKeyCache::new(KEY_CACHE_CAPACITY)),
@@ -160,7 +160,7 @@ pub struct DpopConfigBuilder {
     iat_window: Option<Duration>,
     leeway: Option<Duration>,
     public_origin: Option<String>,
-    trusted_proxies: Vec<IpAddr>,
+    trusted_proxies: TrustedProxies,
     nonces: Option<DpopNonces>,
     replay: Option<Arc<dyn ReplayStore>>,
 }
@@ -200,9 +200,10 @@ impl DpopConfigBuilder {
     }
 
     /// Sets the peers whose `Forwarded` / `X-Forwarded-Proto` /
-    /// `X-Forwarded-Host` headers are believed (default none).
-    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = IpAddr>) -> Self {
-        self.trusted_proxies = proxies.into_iter().collect();
+    /// `X-Forwarded-Host` headers are believed (default none): addresses,
+    /// or a [`TrustedProxies`] list shared with the mTLS settings.
+    pub fn trusted_proxies(mut self, proxies: impl Into<TrustedProxies>) -> Self {
+        self.trusted_proxies = proxies.into();
         self
     }
 

@@ -26,9 +26,8 @@
 //! ```
 
 use std::fmt::Write as _;
-use std::net::IpAddr;
 
-use crate::request::RequestHead;
+use crate::request::{RequestHead, TrustedProxies};
 
 /// `uri` (an absolute `http` or `https` URI) without query and fragment,
 /// normalised per RFC 3986 §6.2.2–§6.2.3; `None` when it is not one, or has
@@ -154,11 +153,11 @@ fn remove_dot_segments(path: &str) -> String {
 pub(crate) fn request_uri(
     head: &(impl RequestHead + ?Sized),
     public_origin: &str,
-    trusted_proxies: &[IpAddr],
+    trusted_proxies: &TrustedProxies,
 ) -> Option<String> {
     let path = head.original_path()?;
     let path = path.split(['?', '#']).next().unwrap_or_default();
-    let trusted = head.peer_ip().is_some_and(|peer| trusted_proxies.contains(&peer));
+    let trusted = trusted_proxies.trusts(head);
     let forwarded = if trusted { forwarded_origin(head) } else { None };
     match forwarded {
         Some(origin) => normalize_uri(&format!("{origin}{path}")),

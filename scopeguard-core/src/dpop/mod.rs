@@ -37,7 +37,6 @@
 //! ```
 
 mod config;
-mod digest;
 mod htu;
 mod member;
 mod mode;
@@ -70,5 +69,5 @@ pub(crate) use config::algorithm_name as config_algorithm_name;
 /// );
 /// ```
 pub fn access_token_hash(token: &str) -> String {
-    digest::sha256_base64url(token.as_bytes())
+    crate::digest::sha256_base64url(token.as_bytes())
 }

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, EncodingKey};
 
-use super::digest::constant_time_eq;
+use crate::digest::constant_time_eq;
 
 /// Makes and checks stateless DPoP nonces.
 #[derive(Clone)]

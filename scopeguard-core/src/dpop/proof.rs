@@ -26,11 +26,11 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::DpopConfig;
-use super::digest::constant_time_eq;
 use super::htu::normalize_uri;
 use super::member::Member;
 use super::proof_key::ProofKey;
 use crate::AuthError;
+use crate::digest::constant_time_eq;
 use crate::error::DpopProofError;
 
 /// The longest accepted `jti`, in characters.

@@ -163,7 +163,7 @@ impl TokenHashCache {
         if let Some(ath) = self.0.get(token) {
             return ath;
         }
-        let ath: Arc<str> = super::digest::sha256_base64url(token.as_bytes()).into();
+        let ath: Arc<str> = crate::digest::sha256_base64url(token.as_bytes()).into();
         self.0.insert(token.into(), Arc::clone(&ath));
         ath
     }

@@ -25,7 +25,7 @@
 
 use serde_json::{Map, Value};
 
-use super::digest::sha256_base64url;
+use crate::digest::sha256_base64url;
 
 /// The RFC 7638 SHA-256 thumbprint (base64url) of the public key `jwk`, or
 /// `None` when its `kty` is not `EC`, `OKP` or `RSA` or a required member is

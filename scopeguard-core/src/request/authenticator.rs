@@ -21,6 +21,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::authorization::{CorsPreflight, Denial};
+use super::certificate_binding::{CertificateRead, bind_certificate, read_certificate};
 use super::credentials::{Credentials, read_scheme_credentials};
 use super::extensions::ExtensionSink;
 use super::head::{RequestHead, is_cors_preflight};
@@ -32,6 +33,8 @@ use crate::dpop::{DpopConfig, DpopMode, request_check::DpopRequest};
 use crate::error::challenge::CredentialScheme;
 use crate::error::challenge::{ChallengeConfig, ErrorBody};
 use crate::error::{DenialRenderer, InvalidToken};
+#[cfg(feature = "mtls")]
+use crate::mtls::MtlsConfig;
 use crate::request::bearer::BearerConfig;
 use crate::validation::TokenValidator;
 
@@ -80,6 +83,8 @@ pub struct Authenticator<V> {
     skip_cors_preflight: bool,
     #[cfg(feature = "dpop")]
     dpop: Option<Arc<DpopConfig>>,
+    #[cfg(feature = "mtls")]
+    mtls: Option<Arc<MtlsConfig>>,
 }
 
 impl<V: TokenValidator> Authenticator<V> {
@@ -98,6 +103,8 @@ impl<V: TokenValidator> Authenticator<V> {
             skip_cors_preflight: false,
             #[cfg(feature = "dpop")]
             dpop: None,
+            #[cfg(feature = "mtls")]
+            mtls: None,
         }
     }
 }
@@ -126,6 +133,40 @@ impl<V> Authenticator<V> {
     #[cfg_attr(docsrs, doc(cfg(feature = "dpop")))]
     pub fn dpop_config(&self) -> Option<&DpopConfig> {
         self.dpop.as_deref().filter(|dpop| dpop.mode() != DpopMode::Off)
+    }
+
+    /// Sets where client certificates come from (SPEC §3.7): the TLS
+    /// connection, or a trusted proxy's header. Tokens bound to a
+    /// certificate (`cnf.x5t#S256`) are checked against it; without it
+    /// they are refused.
+    #[cfg(feature = "mtls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mtls")))]
+    pub fn mtls(mut self, mtls: MtlsConfig) -> Self {
+        self.mtls = Some(Arc::new(mtls));
+        self
+    }
+
+    /// The mTLS settings, when set.
+    #[cfg(feature = "mtls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mtls")))]
+    pub fn mtls_config(&self) -> Option<&MtlsConfig> {
+        self.mtls.as_deref()
+    }
+
+    /// The mTLS settings, for reading a request's certificate.
+    #[cfg_attr(
+        not(feature = "mtls"),
+        allow(clippy::unused_self, reason = "same signature with the feature")
+    )]
+    fn mtls_settings(&self) -> Option<&MtlsSettings> {
+        #[cfg(feature = "mtls")]
+        {
+            self.mtls.as_deref()
+        }
+        #[cfg(not(feature = "mtls"))]
+        {
+            None
+        }
     }
 
     /// Replaces the body of every error response (status and challenge stay).
@@ -178,7 +219,12 @@ impl<V: TokenValidator> Authenticator<V> {
         if read.dpop {
             #[cfg(feature = "dpop")]
             if let Some(dpop) = dpop {
-                return self.begin_dpop(read.credentials, read.raw_token, DpopRequest::read(dpop, request));
+                return self.begin_dpop(
+                    read.credentials,
+                    read.raw_token,
+                    DpopRequest::read(dpop, request),
+                    read_certificate(self.mtls_settings(), request),
+                );
             }
         }
         let required = {
@@ -203,7 +249,15 @@ impl<V: TokenValidator> Authenticator<V> {
             Credentials::Known(principal) if principal.jkt().is_some() => {
                 deny(InvalidToken::BoundTokenAsBearer.into())
             }
-            Credentials::Known(principal) => Admission::Pass(self.admit(principal)),
+            Credentials::Known(principal) => {
+                if principal.x5t_s256().is_some()
+                    && let Err(error) =
+                        bind_certificate(&read_certificate(self.mtls_settings(), request), &principal)
+                {
+                    return deny(error);
+                }
+                Admission::Pass(self.admit(principal))
+            }
             Credentials::Unverified(token) => Admission::Validate(PendingValidation {
                 validator: Arc::clone(&self.validator),
                 token: token.as_str().to_owned(),
@@ -211,6 +265,7 @@ impl<V: TokenValidator> Authenticator<V> {
                 renderer: self.renderer.clone(),
                 #[cfg(feature = "dpop")]
                 dpop: None,
+                certificate: read_certificate(self.mtls_settings(), request),
             }),
         }
     }
@@ -218,9 +273,15 @@ impl<V: TokenValidator> Authenticator<V> {
     /// A request with the `DPoP` scheme: always validated, since its proof
     /// is checked on every request, even for a token the validator knows.
     #[cfg(feature = "dpop")]
-    fn begin_dpop(&self, credentials: Credentials<'_>, raw_token: &[u8], dpop: DpopRequest) -> Admission<V> {
+    fn begin_dpop(
+        &self,
+        credentials: Credentials<'_>,
+        raw_token: &[u8],
+        dpop: DpopRequest,
+        certificate: CertificateRead,
+    ) -> Admission<V> {
         let renderer = self.renderer.clone().for_scheme(CredentialScheme::Dpop);
-        let pending = |token: &[u8], known| {
+        let pending = |token: &[u8], known, certificate| {
             Admission::Validate(PendingValidation {
                 validator: Arc::clone(&self.validator),
                 // A token the validator knows passed the b64token check when
@@ -229,12 +290,13 @@ impl<V: TokenValidator> Authenticator<V> {
                 known,
                 renderer: renderer.clone(),
                 dpop: Some(dpop),
+                certificate,
             })
         };
         match credentials {
             Credentials::Rejected(error) => Admission::Deny(Denial::new(error, renderer)),
-            Credentials::Known(principal) => pending(raw_token, Some(principal)),
-            Credentials::Unverified(token) => pending(token.as_str().as_bytes(), None),
+            Credentials::Known(principal) => pending(raw_token, Some(principal), certificate),
+            Credentials::Unverified(token) => pending(token.as_str().as_bytes(), None, certificate),
             Credentials::Absent => {
                 Admission::Pass(Admitted::new(Admittance::Anonymous(self.renderer.clone())))
             }
@@ -248,6 +310,13 @@ impl<V: TokenValidator> Authenticator<V> {
     }
 }
 
+/// The mTLS settings a request's certificate is read with.
+#[cfg(feature = "mtls")]
+type MtlsSettings = MtlsConfig;
+/// Without the `mtls` feature there are none.
+#[cfg(not(feature = "mtls"))]
+type MtlsSettings = ();
+
 impl<V> Clone for Authenticator<V> {
     fn clone(&self) -> Self {
         Self {
@@ -257,6 +326,8 @@ impl<V> Clone for Authenticator<V> {
             skip_cors_preflight: self.skip_cors_preflight,
             #[cfg(feature = "dpop")]
             dpop: self.dpop.clone(),
+            #[cfg(feature = "mtls")]
+            mtls: self.mtls.clone(),
         }
     }
 }
@@ -353,6 +424,8 @@ pub struct PendingValidation<V> {
     renderer: DenialRenderer,
     #[cfg(feature = "dpop")]
     dpop: Option<DpopRequest>,
+    /// The client certificate read of the request (SPEC §3.7).
+    certificate: CertificateRead,
 }
 
 impl<V: TokenValidator> PendingValidation<V> {
@@ -360,7 +433,8 @@ impl<V: TokenValidator> PendingValidation<V> {
     /// (401 invalid token, 503 when it cannot be checked now).
     ///
     /// With the `DPoP` scheme: the proof's checks, then the token (unless
-    /// the validator knew it), then the binding and the replay check. A
+    /// the validator knew it), then the certificate binding, then the key
+    /// binding and the replay check. A
     /// token bound to a key with the `Bearer` scheme is 401.
     pub async fn run(self) -> Result<Admitted, Denial> {
         let Self {
@@ -370,6 +444,7 @@ impl<V: TokenValidator> PendingValidation<V> {
             renderer,
             #[cfg(feature = "dpop")]
             dpop,
+            certificate,
         } = self;
         let deny = |error: AuthError| Denial::new(error, renderer.clone());
         #[cfg(feature = "dpop")]
@@ -381,6 +456,8 @@ impl<V: TokenValidator> PendingValidation<V> {
             Some(principal) => principal,
             None => validator.validate_uncached(&token).await.map_err(deny)?,
         };
+        // Both bindings of a token bound both ways must hold (SPEC §3.7).
+        bind_certificate(&certificate, &principal).map_err(deny)?;
         let mut dpop_nonce = None;
         #[cfg(feature = "dpop")]
         if let (Some(dpop), Some(proof)) = (&dpop, proof) {

@@ -1,5 +1,7 @@
 //! What the authentication step reads of a request, whatever the framework.
 
+use super::PeerCertificate;
+
 /// The parts of a request the authentication step reads: its method and
 /// headers. Core implements it for [`http::Request`] and
 /// [`http::request::Parts`]; an adapter for a framework with its own request
@@ -36,6 +38,13 @@ pub trait RequestHead {
     fn peer_ip(&self) -> Option<std::net::IpAddr> {
         None
     }
+
+    /// The DER encoding of the client certificate of the TLS connection
+    /// the request came on, when the service terminates TLS itself and the
+    /// client presented one (SPEC §3.7). The default is `None`.
+    fn peer_certificate(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 impl RequestHead for http::request::Parts {
@@ -50,6 +59,10 @@ impl RequestHead for http::request::Parts {
     fn original_path(&self) -> Option<&str> {
         Some(self.uri.path())
     }
+
+    fn peer_certificate(&self) -> Option<&[u8]> {
+        self.extensions.get::<PeerCertificate>().map(PeerCertificate::der)
+    }
 }
 
 impl<B> RequestHead for http::Request<B> {
@@ -63,6 +76,12 @@ impl<B> RequestHead for http::Request<B> {
 
     fn original_path(&self) -> Option<&str> {
         Some(self.uri().path())
+    }
+
+    fn peer_certificate(&self) -> Option<&[u8]> {
+        self.extensions()
+            .get::<PeerCertificate>()
+            .map(PeerCertificate::der)
     }
 }
 

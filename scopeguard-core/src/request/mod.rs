@@ -26,11 +26,14 @@ mod admission;
 mod authenticator;
 mod authorization;
 pub mod bearer;
+mod certificate_binding;
 mod credentials;
 mod extensions;
 mod extractor_types;
 mod head;
+mod peer_certificate;
 mod scope_check;
+mod trusted_proxies;
 
 pub use admission::{RequestContext, admit, admit_caller, admit_optional, admit_registered, route_matches};
 pub use authenticator::{Admission, Admitted, Authenticator, PendingValidation};
@@ -38,4 +41,6 @@ pub use authorization::{CorsPreflight, Denial, authenticated, authorize_request,
 pub use credentials::{Credentials, read_credentials};
 pub use extensions::{ExtensionSink, ExtensionSource};
 pub use head::{RequestHead, is_cors_preflight};
+pub use peer_certificate::PeerCertificate;
 pub use scope_check::ScopeCheck;
+pub use trusted_proxies::TrustedProxies;

@@ -57,6 +57,8 @@
 //! configured backend.
 
 mod builder;
+#[cfg(feature = "mtls")]
+mod certificate;
 mod documents;
 #[cfg(feature = "dpop")]
 mod dpop_proof;
@@ -68,6 +70,8 @@ mod token;
 mod token_exchange;
 
 pub use builder::TestIssuerBuilder;
+#[cfg(feature = "mtls")]
+pub use certificate::TestCertificate;
 #[cfg(feature = "dpop")]
 pub use dpop_proof::{DpopKey, DpopProofBuilder};
 pub use issuer::TestIssuer;

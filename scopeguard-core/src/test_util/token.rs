@@ -170,9 +170,34 @@ impl TokenBuilder {
     }
 
     /// Binds the token to `key`: `cnf.jkt` is its thumbprint (RFC 9449 §6).
+    /// Other `cnf` members (a certificate binding) are kept.
     #[cfg(feature = "dpop")]
     pub fn dpop_bound(self, key: &super::DpopKey) -> Self {
-        self.claim("cnf", serde_json::json!({"jkt": key.thumbprint()}))
+        self.confirmation("jkt", key.thumbprint())
+    }
+
+    /// Binds the token to `certificate`: `cnf.x5t#S256` is its thumbprint
+    /// (RFC 8705 §3.1). Other `cnf` members (a key binding) are kept, so
+    /// a token can be bound both ways.
+    #[cfg(feature = "mtls")]
+    pub fn certificate_bound(self, certificate: &super::TestCertificate) -> Self {
+        self.confirmation("x5t#S256", certificate.thumbprint())
+    }
+
+    /// Sets the `cnf` member `name`, keeping the others.
+    #[cfg(any(feature = "dpop", feature = "mtls"))]
+    fn confirmation(mut self, name: &str, value: String) -> Self {
+        let cnf = self
+            .claims
+            .entry("cnf")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !cnf.is_object() {
+            *cnf = Value::Object(Map::new());
+        }
+        if let Value::Object(members) = cnf {
+            members.insert(name.to_owned(), Value::String(value));
+        }
+        self
     }
 
     /// Sets any claim, replacing the one of the same name.

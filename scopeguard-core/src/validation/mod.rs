@@ -7,6 +7,7 @@
 //! - [`principal`] and [`claims`]: what a valid token says about its caller.
 
 pub mod claims;
+mod confirmation;
 #[cfg(feature = "introspection")]
 #[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]
 pub mod introspection;

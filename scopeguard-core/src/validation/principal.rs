@@ -66,6 +66,8 @@ struct Inner {
     access_token: Option<Box<str>>,
     /// The key the token is bound to: its `cnf.jkt` (RFC 9449 §6).
     jkt: Option<Box<str>>,
+    /// The certificate the token is bound to: its `cnf.x5t#S256` (RFC 8705 §3.1).
+    x5t_s256: Option<Box<str>>,
     /// The signed introspection answer (RFC 9701) the claims come from.
     introspection_jwt: Option<Box<str>>,
 }
@@ -165,6 +167,27 @@ impl Principal {
     /// ```
     pub fn jkt(&self) -> Option<&str> {
         self.inner.jkt.as_deref()
+    }
+
+    /// The SHA-256 thumbprint (base64url, no padding) of the DER encoding
+    /// of the client certificate the token is bound to: its `cnf.x5t#S256`
+    /// (JWT claim or introspection member, RFC 8705 §3.1), when it has one.
+    /// A token bound this way is accepted only from a client presenting
+    /// that certificate (SPEC §3.7).
+    ///
+    /// A `cnf` that is not an object, or an `x5t#S256` that is not a
+    /// string, binds the token to no certificate that exists: `Some("")`.
+    ///
+    /// ```
+    /// use scopeguard_core::Principal;
+    ///
+    /// let claims = serde_json::json!({"cnf": {"x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"}});
+    /// let bound = Principal::builder().claims(claims.as_object().unwrap().clone()).build();
+    /// assert_eq!(bound.x5t_s256(), Some("bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"));
+    /// assert_eq!(bound.jkt(), None);
+    /// ```
+    pub fn x5t_s256(&self) -> Option<&str> {
+        self.inner.x5t_s256.as_deref()
     }
 
     /// The token's claims as the text of a JSON object.
@@ -442,10 +465,15 @@ impl PrincipalBuilder {
         self
     }
 
-    /// Builds the principal. Its [`jkt`](Principal::jkt) is read from the
-    /// claims' `cnf` member.
+    /// Builds the principal. Its [`jkt`](Principal::jkt) and
+    /// [`x5t_s256`](Principal::x5t_s256) are read from the claims' `cnf`
+    /// member.
     pub fn build(self) -> Principal {
-        let jkt = self.claims.as_deref().and_then(confirmation_jkt);
+        let confirmation = self
+            .claims
+            .as_deref()
+            .map(super::confirmation::Confirmation::of_claims)
+            .unwrap_or_default();
         Principal {
             inner: Arc::new(Inner {
                 sub: self.sub,
@@ -461,7 +489,8 @@ impl PrincipalBuilder {
                 claims: self.claims.unwrap_or_else(|| "{}".to_owned()),
                 policy: self.policy.unwrap_or_default(),
                 access_token: self.access_token,
-                jkt,
+                jkt: confirmation.jkt,
+                x5t_s256: confirmation.x5t_s256,
                 introspection_jwt: self.introspection_jwt,
             }),
             renderer: None,
@@ -491,32 +520,6 @@ impl fmt::Debug for PrincipalBuilder {
                 &self.introspection_jwt.as_ref().map(|_| "<redacted>"),
             )
             .finish()
-    }
-}
-
-/// The `cnf.jkt` of the claims text `claims`: `None` without a `cnf`, or
-/// with a `cnf` object without `jkt`; `Some("")` (no key matches) when
-/// `cnf` or `jkt` has the wrong type.
-fn confirmation_jkt(claims: &str) -> Option<Box<str>> {
-    #[derive(serde::Deserialize)]
-    struct Confirmation {
-        cnf: Option<serde_json::Value>,
-    }
-    // Most tokens are not bound: skip the second parse.
-    if !claims.contains("\"cnf\"") {
-        return None;
-    }
-    let Ok(Confirmation { cnf: Some(cnf) }) = serde_json::from_str::<Confirmation>(claims) else {
-        return None;
-    };
-    match &cnf {
-        serde_json::Value::Object(members) => match members.get("jkt") {
-            None => None,
-            Some(serde_json::Value::String(jkt)) => Some(jkt.as_str().into()),
-            Some(_) => Some("".into()),
-        },
-        serde_json::Value::Null => None,
-        _ => Some("".into()),
     }
 }
 

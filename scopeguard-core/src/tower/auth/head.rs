@@ -57,4 +57,8 @@ impl<B> RequestHead for TowerHead<'_, B> {
     fn peer_ip(&self) -> Option<IpAddr> {
         (self.readers.peer_ip)(self.request.extensions())
     }
+
+    fn peer_certificate(&self) -> Option<&[u8]> {
+        self.request.peer_certificate()
+    }
 }
