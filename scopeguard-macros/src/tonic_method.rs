@@ -179,7 +179,7 @@ mod tests {
     fn an_async_method_checks_its_request_first_and_keeps_its_signature() {
         let method = quote! {
             async fn items(&self, call: tonic::Request<Empty>) -> Result<tonic::Response<Items>, tonic::Status> {
-                todo!()
+                Ok(tonic::Response::new(Items::default()))
             }
         };
         let original: ImplItemFn = syn::parse2(method.clone()).expect("a method");
@@ -201,7 +201,7 @@ mod tests {
             fn items<'life0, 'async_trait>(&'life0 self, request: Request<Empty>)
                 -> ::core::pin::Pin<Box<dyn ::core::future::Future<Output = Result<Response<Items>, Status>> + ::core::marker::Send + 'async_trait>>
             {
-                Box::pin(async move { todo!() })
+                Box::pin(async move { Ok(Response::new(Items::default())) })
             }
         };
         let original: ImplItemFn = syn::parse2(method.clone()).expect("a method");
